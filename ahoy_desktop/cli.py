@@ -1,0 +1,153 @@
+"""The command line: ``sync`` and ``export``, headless, for scripts and cron.
+
+    python main.py sync [--sample | --world FILE] [--db PATH] [--now ISO-TIME]
+    python main.py export members|activities --csv FILE [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .clock import Clock, parse_iso
+from .db import WorkspaceTooNew, close_db
+from .db.models import Account
+from .paths import default_workspace_path, sample_workspace_path
+from .queries import activity_rows, member_rows
+from .sandbox.host import SAMPLE, SandboxHost
+from .settings import (
+    OWN_POSTS_DAYS,
+    RATE_WAIT_LIMIT_MINUTES,
+    SAMPLE_WINDOW_SECONDS,
+    X_WINDOW_SECONDS,
+    Settings,
+)
+from .sync.engine import SyncOptions, SyncProgress, SyncReport
+from .sync.lock import SyncBusy
+from .workspace import connect_sandbox_account, make_sample, open_workspace, sample_anchor, sync_account
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ahoy-desktop", description="Ahoy Desktop, headless.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sync = commands.add_parser("sync", help="Sync every account of a workspace once.")
+    source = sync.add_mutually_exclusive_group()
+    source.add_argument("--sample", action="store_true", help="the sample workspace (its own file)")
+    source.add_argument("--world", type=Path, help="connect and sync the account of a sandbox world file")
+    sync.add_argument("--db", type=Path, help="the workspace file (default: your workspace)")
+    sync.add_argument("--now", help="start the clock at this ISO-8601 time and let it run on")
+    sync.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    export = commands.add_parser("export", help="Write what the workspace holds as CSV.")
+    export.add_argument("what", choices=["members", "activities"])
+    export.add_argument("--csv", type=Path, required=True, help="the CSV file to write")
+    export.add_argument("--db", type=Path, help="the workspace file (default: your workspace)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "sync":
+            return run_sync(args)
+        return run_export(args)
+    except WorkspaceTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        close_db()
+
+
+def run_sync(args) -> int:
+    try:
+        clock = Clock(parse_iso(args.now)) if args.now else Clock()
+    except ValueError:
+        print(f"error: --now {args.now!r} is not an ISO-8601 time", file=sys.stderr)
+        return 2
+    path = args.db or (sample_workspace_path() if args.sample else default_workspace_path())
+    if args.world and not args.world.is_file():
+        print(f"error: no world file at {args.world}", file=sys.stderr)
+        return 2
+    open_workspace(path)
+    settings = Settings()
+    if args.sample:
+        make_sample(clock)
+    host = SandboxHost(clock, sample_anchor=sample_anchor(),
+                       sample_window_seconds=settings.get(SAMPLE_WINDOW_SECONDS),
+                       window_seconds=settings.get(X_WINDOW_SECONDS))
+    cancel = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    try:
+        if args.sample:
+            connect_sandbox_account(host, SAMPLE, clock)
+        elif args.world:
+            connect_sandbox_account(host, str(args.world), clock)
+        accounts = list(Account.select().order_by(Account.id))
+        if not accounts:
+            print(f"{path}: no connected account. Use --sample or --world FILE.", file=sys.stderr)
+            return 1
+        options = SyncOptions(own_posts_days=settings.get(OWN_POSTS_DAYS),
+                              wait_limit_seconds=settings.get(RATE_WAIT_LIMIT_MINUTES) * 60)
+        print(f"Workspace: {path}")
+        failed = False
+        for account in accounts:
+            progress = None if args.quiet else _print_progress
+            try:
+                report = sync_account(account, host, clock, options=options, progress=progress, cancel=cancel)
+            except SyncBusy as exc:
+                print(f"@{account.username}: {exc}", file=sys.stderr)
+                failed = True
+                continue
+            _print_report(account, report)
+            failed |= report.outcome not in ("ok", "rate_limited")
+        from .queries import workspace_totals
+
+        totals = workspace_totals()
+        print(f"Workspace now holds {totals['members']} members and {totals['activities']} activities: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(totals["by_kind"].items())))
+        return 1 if failed else 0
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        host.stop_all()
+
+
+def _print_progress(p: SyncProgress) -> None:
+    if p.waiting_until is not None:
+        print(f"  waiting until {p.waiting_until:%H:%M:%S} UTC for X's rate limit ({p.stage}) - Ctrl+C cancels",
+              flush=True)
+
+
+def _print_report(account: Account, report: SyncReport) -> None:
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(report.activities_added.items())) or "none"
+    print(f"@{account.username}: {report.outcome} - {report.message}")
+    print(f"  new members: {len(report.members_added)}, updated members: {len(report.members_updated)}")
+    print(f"  new activities: {kinds}")
+    print(f"  requests made: {sum(report.requests.values())} "
+          f"({', '.join(f'{e} {n}' for e, n in sorted(report.requests.items()))})")
+    print(f"  resources read: {report.resources.get('tweets', 0)} posts, {report.resources.get('users', 0)} users, "
+          f"{report.resources.get('includes.users', 0)} included users")
+    waited = sum(seconds for _, seconds in report.waits)
+    print(f"  waits: {len(report.waits)} ({waited:.0f} s)")
+
+
+def run_export(args) -> int:
+    path = args.db or default_workspace_path()
+    if not Path(path).exists():
+        print(f"error: no workspace at {path}", file=sys.stderr)
+        return 2
+    open_workspace(path)
+    header, rows = (member_rows() if args.what == "members" else activity_rows())
+    count = 0
+    with open(args.csv, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    print(f"Wrote {count} {args.what} to {args.csv}")
+    return 0

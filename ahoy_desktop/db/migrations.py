@@ -1,0 +1,61 @@
+"""Numbered schema migrations, one transaction each.
+
+The version lives in the workspace itself (``WorkspaceInfo['schema_version']``).
+A file from a newer version of the app is refused rather than damaged; an
+older file is copied aside before it is migrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import Database
+
+from . import models
+from .sqlite import backup_to
+
+
+class WorkspaceTooNew(Exception):
+    """The file was written by a newer Ahoy Desktop."""
+
+
+def _initial_schema(db: Database) -> None:
+    db.create_tables(models.ALL_MODELS)
+
+
+# (version, description, step). Append only; never edit a released step.
+MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
+    (1, "initial schema", _initial_schema),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(db: Database) -> int:
+    if not db.table_exists(models.WorkspaceInfo._meta.table_name):
+        return 0
+    row = models.WorkspaceInfo.get_or_none(models.WorkspaceInfo.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def migrate(db: Database, path: Path | None = None) -> int:
+    """Bring the workspace to the latest schema; return the version it had."""
+    current = schema_version(db)
+    if current > LATEST_VERSION:
+        raise WorkspaceTooNew(
+            f"This workspace was made by a newer version of Ahoy Desktop "
+            f"(schema {current}; this version knows up to {LATEST_VERSION})."
+        )
+    if 0 < current < LATEST_VERSION and path is not None:
+        backup_to(path, path.with_name(f"{path.name}.schema{current}.bak"))
+    for version, _description, step in MIGRATIONS:
+        if version <= current:
+            continue
+        with db.atomic():
+            step(db)
+            models.WorkspaceInfo.insert(key="schema_version", value=str(version)).on_conflict(
+                conflict_target=[models.WorkspaceInfo.key],
+                update={models.WorkspaceInfo.value: str(version)},
+            ).execute()
+    return current

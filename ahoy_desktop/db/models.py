@@ -1,0 +1,250 @@
+"""The workspace schema: one SQLite file per workspace, portable peewee models.
+
+Only peewee's own fields and expressions are used here, so the same models can
+run on a PostgreSQL server later; SQLite-only features live in ``sqlite.py``.
+Ids from X are strings end to end; times are stored as UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database_proxy = DatabaseProxy()
+
+
+class JSONField(TextField):
+    """A JSON document stored as text (portable; no JSON1 needed)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class UTCDateTimeField(DateTimeField):
+    """Stores naive UTC (portable, sortable as text) and reads back aware UTC."""
+
+    def db_value(self, value):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class WorkspaceInfo(BaseModel):
+    """Facts about the workspace itself (schema version, sample anchor...)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Account(BaseModel):
+    """A connected X account and where it syncs from."""
+
+    x_user_id = CharField()
+    username = CharField()
+    name = CharField(default="")
+    profile_image_url = TextField(default="")
+    credential_kind = CharField()  # "sandbox" or "x"
+    # For X: the API base URL. For the sandbox: empty, resolved when the sandbox starts.
+    api_base_url = TextField(default="")
+    # For the sandbox: "sample" or the path of a world file.
+    sandbox_world = TextField(default="")
+    connected_at = UTCDateTimeField()
+    first_import_done = BooleanField(default=False)
+    last_sync_at = UTCDateTimeField(null=True)
+    last_sync_outcome = CharField(default="")  # "ok", "partial", "failed", "cancelled", "rate_limited"
+    last_sync_message = TextField(default="")
+    raw_user = JSONField(null=True)
+
+    class Meta:
+        indexes = ((("x_user_id", "credential_kind", "sandbox_world"), True),)
+
+
+class AccountSnapshot(BaseModel):
+    """The account's own counts as users/me reported them at each sync."""
+
+    account = ForeignKeyField(Account, backref="snapshots", on_delete="CASCADE")
+    taken_at = UTCDateTimeField(index=True)
+    followers_count = IntegerField(null=True)
+    following_count = IntegerField(null=True)
+    tweet_count = IntegerField(null=True)
+
+
+class Member(BaseModel):
+    """A person of the community, made from one or more X identities."""
+
+    display_name = TextField(default="")
+    handle = CharField(default="", index=True)  # current X handle, as X spells it
+    first_seen_at = UTCDateTimeField()
+    # The latest raw X user object, and which of its fields X returned, so the
+    # field mapping can be re-applied later without any API call.
+    raw_x_user = JSONField(null=True)
+    x_fields = JSONField(null=True)
+    x_user_updated_at = UTCDateTimeField(null=True)
+
+
+class Identity(BaseModel):
+    """An X user id; it belongs to exactly one member."""
+
+    member = ForeignKeyField(Member, backref="identities", on_delete="CASCADE")
+    x_user_id = CharField(null=True, unique=True)
+    handle = CharField(default="")
+    handle_lower = CharField(default="", index=True)
+    first_seen_at = UTCDateTimeField()
+
+
+class HandleHistory(BaseModel):
+    """Every handle an identity has been seen with, and when first."""
+
+    identity = ForeignKeyField(Identity, backref="handles", on_delete="CASCADE")
+    handle = CharField()
+    seen_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("identity", "handle"), True),)
+
+
+class MemberFieldValue(BaseModel):
+    """A member field's value, and whether it came from X or was typed by hand."""
+
+    member = ForeignKeyField(Member, backref="field_values", on_delete="CASCADE")
+    field_key = CharField()
+    value = TextField(null=True)
+    source = CharField()  # "x" or "manual"
+    updated_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("member", "field_key"), True),)
+
+
+class OwnPost(BaseModel):
+    """One of a connected account's own posts, with its last-seen metrics."""
+
+    account = ForeignKeyField(Account, backref="posts", on_delete="CASCADE")
+    post_id = CharField()
+    created_at = UTCDateTimeField(null=True)
+    text = TextField(default="")
+    like_count = IntegerField(default=0)
+    retweet_count = IntegerField(default=0)
+    reply_count = IntegerField(default=0)
+    quote_count = IntegerField(default=0)
+    metrics_seen_at = UTCDateTimeField(null=True)
+    # The counts at the last time likers / retweeters / quotes were fetched:
+    # a post is asked about again only when its public count moved.
+    likers_fetched_count = IntegerField(null=True)
+    retweeters_fetched_count = IntegerField(null=True)
+    quotes_fetched_count = IntegerField(null=True)
+    deleted = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("account", "post_id"), True),)
+
+
+class Activity(BaseModel):
+    """Something a member did around an account: one post is one activity.
+
+    ``kind`` is open-ended text (mention, reply, quote, like, retweet today).
+    ``dedup_key`` makes every write idempotent: ``post:<id>`` for posts,
+    ``like:<user>:<post>`` / ``retweet:<user>:<post>`` for likes and retweets.
+    """
+
+    account = ForeignKeyField(Account, backref="activities", on_delete="CASCADE")
+    member = ForeignKeyField(Member, backref="activities", on_delete="CASCADE")
+    x_user_id = CharField(null=True)
+    kind = CharField()
+    post_id = CharField()  # the member's post, or the own post liked / retweeted
+    target_post_id = CharField(null=True)  # the own post replied to, quoted, liked...
+    occurred_at = UTCDateTimeField()
+    estimated = BooleanField(default=False)
+    text = TextField(default="")
+    dedup_key = CharField()
+
+    class Meta:
+        indexes = (
+            (("account", "dedup_key"), True),
+            (("member", "occurred_at"), False),
+            (("account", "occurred_at"), False),
+            (("kind", "occurred_at"), False),
+        )
+
+
+class SyncCursor(BaseModel):
+    """Where each part of an account's sync stands, committed with its page."""
+
+    account = ForeignKeyField(Account, backref="cursors", on_delete="CASCADE")
+    name = CharField()
+    value = TextField(null=True)
+
+    class Meta:
+        indexes = ((("account", "name"), True),)
+
+
+class SyncRun(BaseModel):
+    """One sync of one account: when, how it ended, and what it changed."""
+
+    account = ForeignKeyField(Account, backref="runs", on_delete="CASCADE")
+    started_at = UTCDateTimeField()
+    finished_at = UTCDateTimeField(null=True)
+    outcome = CharField(default="running")
+    message = TextField(default="")
+    report = JSONField(null=True)
+
+
+class RequestLog(BaseModel):
+    """Every API request: the basis for usage and cost figures."""
+
+    account = ForeignKeyField(Account, backref="requests", null=True, on_delete="SET NULL")
+    at = UTCDateTimeField()
+    utc_day = CharField(index=True)  # YYYY-MM-DD, X bills per UTC day
+    endpoint = CharField()
+    method = CharField(default="GET")
+    status = IntegerField()
+    resource_type = CharField(default="")  # "tweets" or "users"
+    resource_ids = JSONField(null=True)  # ids in `data`
+    included_user_ids = JSONField(null=True)  # ids in `includes.users`
+    resource_count = IntegerField(default=0)
+    rate_limit = IntegerField(null=True)
+    rate_remaining = IntegerField(null=True)
+    rate_reset = IntegerField(null=True)
+    error = TextField(default="")
+
+
+ALL_MODELS = [
+    WorkspaceInfo,
+    Account,
+    AccountSnapshot,
+    Member,
+    Identity,
+    HandleHistory,
+    MemberFieldValue,
+    OwnPost,
+    Activity,
+    SyncCursor,
+    SyncRun,
+    RequestLog,
+]

@@ -1,0 +1,59 @@
+"""Everything SQLite-specific, in one place.
+
+The models and queries stay portable; this module holds what only SQLite has:
+the connection pragmas, the online backup, the integrity check, and the
+bulk-insert fast path used by the sync's storage.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+# SQLite allows 32766 variables per statement since 3.32; stay well under it.
+MAX_VARIABLES = 30000
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",  # with WAL: durable at each checkpoint, consistent always
+    "busy_timeout": 15000,  # the app and a scheduled `sync` may share a file
+    "cache_size": -32000,
+    "temp_store": "memory",
+}
+
+
+def open_sqlite(path: str | Path) -> SqliteDatabase:
+    """Open (creating if needed) a workspace file with the app's pragmas."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+
+
+def chunk_size(columns: int) -> int:
+    """Rows per multi-row INSERT that keep under SQLite's variable limit."""
+    return max(1, MAX_VARIABLES // max(1, columns))
+
+
+def integrity_ok(path: str | Path) -> bool:
+    """True when SQLite's integrity check finds nothing wrong with the file."""
+    con = sqlite3.connect(str(path))
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        con.close()
+
+
+def backup_to(source: str | Path, target: str | Path) -> None:
+    """Copy a live workspace with SQLite's online backup (safe during a sync)."""
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()

@@ -1,0 +1,1 @@
+"""The sync: from X API pages to members and activities in the workspace."""

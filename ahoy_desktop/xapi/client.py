@@ -1,0 +1,265 @@
+"""An unmodified tweepy.Client pointed at any base URL, with honest errors.
+
+tweepy hard-codes its host, reads rate-limit headers only on a 429, sleeps
+uncancellably when asked to wait, and warns on real older posts. So: a session
+rewrites the host, responses come back raw (``requests.Response``) and are
+parsed here, every response's rate-limit headers are read, and waiting is the
+sync engine's decision, never tweepy's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import requests
+import tweepy
+
+TWEEPY_HOST = "https://api.twitter.com"
+X_API_BASE_URL = "https://api.x.com"
+
+TWEET_FIELDS = [
+    "author_id", "created_at", "referenced_tweets", "entities", "note_tweet",
+    "public_metrics", "in_reply_to_user_id", "conversation_id", "lang",
+]
+USER_FIELDS = [
+    "created_at", "description", "entities", "location", "profile_image_url",
+    "protected", "public_metrics", "url", "verified", "verified_type",
+]
+EXPANSIONS = ["author_id"]
+
+# tweepy logs whole requests, Authorization header included, at DEBUG.
+logging.getLogger("tweepy.client").setLevel(logging.INFO)
+
+
+@dataclass
+class RateLimit:
+    limit: int | None = None
+    remaining: int | None = None
+    reset: int | None = None  # epoch seconds
+
+    @classmethod
+    def from_headers(cls, headers) -> RateLimit:
+        def number(name: str) -> int | None:
+            try:
+                return int(headers.get(name))
+            except (TypeError, ValueError):
+                return None
+
+        return cls(number("x-rate-limit-limit"), number("x-rate-limit-remaining"), number("x-rate-limit-reset"))
+
+    @property
+    def reset_at(self) -> datetime | None:
+        return None if self.reset is None else datetime.fromtimestamp(self.reset, UTC)
+
+
+@dataclass
+class Page:
+    """One parsed API response."""
+
+    endpoint: str
+    status: int
+    data: list[dict] = field(default_factory=list)
+    includes: dict = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    rate: RateLimit = field(default_factory=RateLimit)
+
+    @property
+    def next_token(self) -> str | None:
+        return self.meta.get("next_token")
+
+    def included_users(self) -> dict[str, dict]:
+        return {u["id"]: u for u in self.includes.get("users", []) if isinstance(u, dict) and "id" in u}
+
+
+class XApiError(Exception):
+    """A request that did not give a usable page. ``retryable`` says if trying again may help."""
+
+    def __init__(self, message: str, *, endpoint: str = "", status: int | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.status = status
+        self.retryable = retryable
+
+
+class RateLimited(XApiError):
+    """A 429: the endpoint's window is spent (or the monthly cap is reached)."""
+
+    def __init__(self, endpoint: str, reset_at: datetime | None, *, capped: bool = False):
+        when = reset_at.strftime("%H:%M:%S UTC") if reset_at else "an unknown time"
+        message = (
+            "X's monthly usage cap is reached."
+            if capped
+            else f"X's rate limit for {endpoint} is spent until {when}."
+        )
+        super().__init__(message, endpoint=endpoint, status=429, retryable=not capped)
+        self.reset_at = reset_at
+        self.capped = capped
+
+
+class BaseURLSession(requests.Session):
+    """Sends tweepy's requests to another base URL (the sandbox, or api.x.com)."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def request(self, method, url, *args, **kwargs):
+        if isinstance(url, str) and url.startswith(TWEEPY_HOST):
+            url = self.base_url + url[len(TWEEPY_HOST):]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
+ResponseHook = Callable[[str, int, "requests.Response | None", "Page | None", str], None]
+
+
+class XClient:
+    """The calls the sync needs, each returning a ``Page`` or raising ``XApiError``."""
+
+    ENDPOINTS = {
+        "get_me": "users/me",
+        "get_mentions": "users/:id/mentions",
+        "get_own_posts": "users/:id/tweets",
+        "get_posts": "tweets",
+        "get_liking_users": "tweets/:id/liking_users",
+        "get_retweeters": "tweets/:id/retweeted_by",
+        "get_quotes": "tweets/:id/quote_tweets",
+    }
+
+    def __init__(self, base_url: str, bearer_token: str, *, on_response: ResponseHook | None = None,
+                 timeout: float = 30.0):
+        self.base_url = base_url
+        self.session = BaseURLSession(base_url, timeout)
+        self._tweepy = tweepy.Client(bearer_token=bearer_token, return_type=requests.Response,
+                                     wait_on_rate_limit=False)
+        self._tweepy.session = self.session
+        self.on_response = on_response
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- the calls ---------------------------------------------------------
+
+    def get_me(self) -> Page:
+        return self._call("users/me", self._tweepy.get_me, user_auth=False, user_fields=USER_FIELDS)
+
+    def get_mentions(self, user_id: str, *, since_id: str | None = None, until_id: str | None = None,
+                     pagination_token: str | None = None, max_results: int = 100) -> Page:
+        return self._call(
+            "users/:id/mentions", self._tweepy.get_users_mentions, user_id, user_auth=False,
+            since_id=since_id, until_id=until_id, pagination_token=pagination_token,
+            max_results=max_results, expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS,
+            user_fields=USER_FIELDS,
+        )
+
+    def get_own_posts(self, user_id: str, *, start_time: datetime | None = None, since_id: str | None = None,
+                      pagination_token: str | None = None, max_results: int = 100) -> Page:
+        return self._call(
+            "users/:id/tweets", self._tweepy.get_users_tweets, user_id, user_auth=False,
+            start_time=start_time, since_id=since_id, pagination_token=pagination_token,
+            max_results=max_results, tweet_fields=TWEET_FIELDS,
+        )
+
+    def get_posts(self, ids: list[str]) -> Page:
+        return self._call("tweets", self._tweepy.get_tweets, ids, user_auth=False, tweet_fields=TWEET_FIELDS)
+
+    def get_liking_users(self, post_id: str, *, pagination_token: str | None = None,
+                         max_results: int = 100) -> Page:
+        return self._call(
+            "tweets/:id/liking_users", self._tweepy.get_liking_users, post_id, user_auth=False,
+            pagination_token=pagination_token, max_results=max_results, user_fields=USER_FIELDS,
+        )
+
+    def get_retweeters(self, post_id: str, *, pagination_token: str | None = None,
+                       max_results: int = 100) -> Page:
+        return self._call(
+            "tweets/:id/retweeted_by", self._tweepy.get_retweeters, post_id, user_auth=False,
+            pagination_token=pagination_token, max_results=max_results, user_fields=USER_FIELDS,
+        )
+
+    def get_quotes(self, post_id: str, *, pagination_token: str | None = None, max_results: int = 100) -> Page:
+        return self._call(
+            "tweets/:id/quote_tweets", self._tweepy.get_quote_tweets, post_id, user_auth=False,
+            pagination_token=pagination_token, max_results=max_results, expansions=EXPANSIONS,
+            tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS,
+        )
+
+    # -- plumbing ------------------------------------------------------------
+
+    def _call(self, endpoint: str, method, *args, **kwargs) -> Page:
+        try:
+            response = method(*args, **kwargs)
+        except tweepy.TooManyRequests as exc:
+            self._report(endpoint, 429, exc.response, None, "rate limited")
+            reset = RateLimit.from_headers(exc.response.headers).reset_at
+            raise RateLimited(endpoint, reset, capped=_is_usage_capped(exc.response)) from None
+        except tweepy.HTTPException as exc:
+            status = exc.response.status_code
+            message = _problem_message(exc.response) or f"HTTP {status}"
+            self._report(endpoint, status, exc.response, None, message)
+            raise XApiError(f"X answered {endpoint} with {status}: {message}", endpoint=endpoint,
+                            status=status, retryable=status >= 500) from None
+        except requests.RequestException as exc:
+            self._report(endpoint, 0, None, None, type(exc).__name__)
+            raise XApiError(f"Could not reach the API ({type(exc).__name__}).", endpoint=endpoint,
+                            retryable=True) from None
+        try:
+            body = response.json()
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            self._report(endpoint, response.status_code, response, None, "malformed page")
+            raise XApiError(f"The API sent a page for {endpoint} that is not valid JSON.", endpoint=endpoint,
+                            status=response.status_code, retryable=True) from None
+        page = _parse_page(endpoint, response, body)
+        self._report(endpoint, response.status_code, response, page, "")
+        return page
+
+    def _report(self, endpoint, status, response, page, error) -> None:
+        if self.on_response is not None:
+            self.on_response(endpoint, status, response, page, error)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _parse_page(endpoint: str, response: requests.Response, body: dict) -> Page:
+    includes = body.get("includes") if isinstance(body.get("includes"), dict) else {}
+    meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
+    return Page(
+        endpoint=endpoint,
+        status=response.status_code,
+        data=[d for d in _as_list(body.get("data")) if isinstance(d.get("id"), str)],
+        includes={k: _as_list(v) for k, v in includes.items()},
+        errors=_as_list(body.get("errors")),
+        meta=meta,
+        rate=RateLimit.from_headers(response.headers),
+    )
+
+
+def _problem(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _problem_message(response: requests.Response) -> str:
+    body = _problem(response)
+    return str(body.get("detail") or body.get("title") or "")
+
+
+def _is_usage_capped(response: requests.Response) -> bool:
+    return str(_problem(response).get("type", "")).endswith("usage-capped")
+

@@ -1,0 +1,111 @@
+"""Shared fixtures: offscreen Qt, a temporary data folder and workspace, real sandboxes."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("AHOY_SHARED_DIR", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+REAL_WORLD = CORPUS / "real-world.json"
+BUILD_WORLD = SHARED / "tools" / "build_world.py"
+
+# After the newest real post (2023) and the sample's anchors: every post is visible.
+T0 = datetime(2026, 12, 1, 9, 0, 0, tzinfo=timezone.utc)
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_files(tmp_path_factory, monkeypatch):
+    """Settings and app data go to a fresh folder: tests never touch the user's files."""
+    from PySide6.QtCore import QSettings
+
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("AHOY_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(home / "config"))
+    yield home
+
+
+@pytest.fixture
+def clock():
+    from ahoy_desktop.clock import Clock
+
+    return Clock(T0, frozen=True)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    from ahoy_desktop.db import close_db, init_db
+
+    path = tmp_path / "workspace.sqlite"
+    init_db(path)
+    yield path
+    close_db()
+
+
+@pytest.fixture(scope="session")
+def real_world_data() -> dict:
+    with open(REAL_WORLD, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture
+def real_world(real_world_data) -> dict:
+    return copy.deepcopy(real_world_data)
+
+
+@pytest.fixture
+def sandbox(clock):
+    """Start a sandbox for a world dict: ``srv = sandbox(world, window_seconds=...)``."""
+    from ahoy_desktop.sandbox.server import SandboxServer
+    from ahoy_desktop.sandbox.world import World
+
+    started = []
+
+    def start(world: dict, **kwargs):
+        server = SandboxServer(World(world), clock, **kwargs)
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+class FixedHost:
+    """A SandboxHost stand-in that serves one already-running sandbox for every world key."""
+
+    def __init__(self, server):
+        self.server_ = server
+
+    def base_url(self, world_key: str) -> str:
+        return self.server_.base_url
+
+    def stop_all(self) -> None:
+        pass
+
+
+@pytest.fixture
+def connect(clock):
+    """Connect the account of a running sandbox into the open workspace."""
+    from ahoy_desktop.workspace import connect_sandbox_account
+
+    def do(server, world_key: str = "test-world"):
+        host = FixedHost(server)
+        return connect_sandbox_account(host, world_key, clock), host
+
+    return do
