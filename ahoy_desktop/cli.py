@@ -83,10 +83,14 @@ def run_sync(args) -> int:
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
-        if args.sample:
-            connect_sandbox_account(host, SAMPLE, clock)
-        elif args.world:
-            connect_sandbox_account(host, str(args.world), clock)
+        try:
+            if args.sample:
+                connect_sandbox_account(host, SAMPLE, clock)
+            elif args.world:
+                connect_sandbox_account(host, str(args.world), clock)
+        except (ValueError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         accounts = list(Account.select().order_by(Account.id))
         if not accounts:
             print(f"{path}: no connected account. Use --sample or --world FILE.", file=sys.stderr)
@@ -120,6 +124,8 @@ def _print_progress(p: SyncProgress) -> None:
     if p.waiting_until is not None:
         print(f"  waiting until {p.waiting_until:%H:%M:%S} UTC for X's rate limit ({p.stage}) - Ctrl+C cancels",
               flush=True)
+    elif p.stage != "done":
+        print(f"  {p.stage}: {p.detail} ({p.requests} requests so far)", flush=True)
 
 
 def _print_report(account: Account, report: SyncReport) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from peewee import fn
 
 from .clock import to_iso
-from .db.models import Account, Activity, Identity, Member, MemberFieldValue
+from .db.models import Account, Activity, Identity, Member
 
 MEMBER_FIELDS_EXPORTED = ["bio", "location", "website", "followers"]
 
@@ -18,7 +18,7 @@ def workspace_totals() -> dict:
 
 
 def member_rows() -> tuple[list[str], Iterator[list[str]]]:
-    header = ["member_id", "name", "handle", "x_user_ids", "first_seen_at", "activity_count", "last_active_at",
+    header = ["member_id", "name", "x_handle", "x_user_ids", "first_seen_at", "activity_count", "last_active_at",
               *MEMBER_FIELDS_EXPORTED]
 
     def rows():
@@ -28,22 +28,17 @@ def member_rows() -> tuple[list[str], Iterator[list[str]]]:
             ).group_by(Activity.member).tuples()
         }
         ids: dict[int, list[str]] = {}
-        for member_id, uid in Identity.select(Identity.member, Identity.x_user_id).tuples():
+        for member_id, uid in Identity.select(Identity.member, Identity.x_user_id).order_by(Identity.id).tuples():
             if uid:
                 ids.setdefault(member_id, []).append(uid)
-        fields: dict[int, dict[str, str]] = {}
-        for member_id, key, value in MemberFieldValue.select(
-                MemberFieldValue.member, MemberFieldValue.field_key, MemberFieldValue.value
-        ).where(MemberFieldValue.field_key.in_(MEMBER_FIELDS_EXPORTED)).tuples():
-            fields.setdefault(member_id, {})[key] = value or ""
-        for member in Member.select(Member.id, Member.display_name, Member.handle, Member.first_seen_at).order_by(
-                Member.id).iterator():
-            count, last = stats.get(member.id, (0, None))
+        columns = [getattr(Member, key) for key in MEMBER_FIELDS_EXPORTED]
+        query = Member.select(Member.id, Member.name, Member.x_handle, Member.first_seen_at, *columns).order_by(
+            Member.id).tuples()
+        for member_id, name, handle, first_seen, *values in query.iterator():
+            count, last = stats.get(member_id, (0, None))
             last_text = to_iso(Activity.occurred_at.python_value(last)) if last else ""
-            values = fields.get(member.id, {})
-            yield [str(member.id), member.display_name, member.handle, ";".join(ids.get(member.id, [])),
-                   to_iso(member.first_seen_at), str(count), last_text,
-                   *(values.get(k, "") for k in MEMBER_FIELDS_EXPORTED)]
+            yield [str(member_id), name, handle, ";".join(ids.get(member_id, [])), to_iso(first_seen), str(count),
+                   last_text, *("" if v is None else str(v) for v in values)]
 
     return header, rows()
 

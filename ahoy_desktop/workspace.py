@@ -13,6 +13,7 @@ from pathlib import Path
 from .clock import Clock, parse_iso, to_iso
 from .db import get_info, init_db, set_info
 from .db.models import Account, database_proxy
+from .db.sqlite import write_transaction
 from .sandbox.host import SAMPLE, SandboxHost
 from .sync.engine import ProgressCallback, SyncEngine, SyncOptions, SyncReport
 from .xapi.client import XClient
@@ -63,7 +64,7 @@ def connect_sandbox_account(host: SandboxHost, world_key: str, clock: Clock) -> 
     if existing is not None:
         return existing
     now = clock.now()
-    with database_proxy.atomic():
+    with write_transaction(database_proxy):
         account = Account.create(
             x_user_id=me["id"], username=me.get("username", ""), name=me.get("name", ""),
             profile_image_url=me.get("profile_image_url", ""), credential_kind="sandbox",

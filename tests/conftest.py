@@ -6,7 +6,7 @@ import copy
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ REAL_WORLD = CORPUS / "real-world.json"
 BUILD_WORLD = SHARED / "tools" / "build_world.py"
 
 # After the newest real post (2023) and the sample's anchors: every post is visible.
-T0 = datetime(2026, 12, 1, 9, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

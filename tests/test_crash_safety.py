@@ -15,18 +15,21 @@ from .conftest import REAL_WORLD, ROOT
 NOW = "2026-12-01T09:00:00Z"
 
 
-def run_sync(db, *, kill_after: float | None = None) -> int | None:
+def run_sync(db, *, kill_after_lines: int | None = None, delay: float = 0.0) -> int | None:
+    """Run ``main.py sync``; with ``kill_after_lines``, SIGKILL it after that many progress lines and ``delay``."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "sync", "--world", str(REAL_WORLD), "--db", str(db), "--now", NOW,
-         "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+        [sys.executable, str(ROOT / "main.py"), "sync", "--world", str(REAL_WORLD), "--db", str(db), "--now", NOW],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
     )
-    if kill_after is None:
+    if kill_after_lines is None:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
         return 0
-    time.sleep(kill_after)
+    for _ in range(kill_after_lines):
+        if not proc.stdout.readline():
+            break
+    time.sleep(delay)
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
@@ -38,7 +41,8 @@ def snapshot(db) -> dict:
     try:
         connected = dict(con.execute("SELECT id, connected_at FROM account"))
         members = sorted(con.execute(
-            "SELECT i.x_user_id, i.handle, m.display_name FROM identity i JOIN member m ON m.id = i.member_id"))
+            "SELECT i.x_user_id, i.handle, m.name, m.bio, m.followers"
+            " FROM identity i JOIN member m ON m.id = i.member_id"))
         activities = sorted(
             (key, kind, uid, post, target, text, est,
              "connected" if est and when == connected[account] else when)
@@ -63,11 +67,12 @@ def test_killed_syncs_rerun_equal_an_uninterrupted_one(tmp_path):
     rng = random.Random(seed)
     killed = tmp_path / "killed.sqlite"
     kills = 0
-    for _ in range(6):
-        code = run_sync(killed, kill_after=rng.uniform(0.4, 3.0))
+    for _ in range(8):
+        # The first lines are the workspace name and the profile; pages follow.
+        code = run_sync(killed, kill_after_lines=rng.randint(1, 12), delay=rng.uniform(0, 0.02))
         kills += code == -signal.SIGKILL
     run_sync(killed)
     got = snapshot(killed)
-    assert kills >= 1, f"seed {seed}: no run was killed mid-way"
+    assert kills >= 4, f"seed {seed}: only {kills} runs were killed mid-way"
     assert got["integrity"] == "ok"
     assert got == expected, f"seed {seed}"

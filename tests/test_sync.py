@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from ahoy_desktop.db.models import Account, Activity, HandleHistory, Identity, Member, OwnPost, RequestLog, SyncCursor
+from ahoy_desktop.db.models import Account, Activity, Identity, Member, OwnPost, RequestLog, SyncCursor
 from ahoy_desktop.sync.engine import SyncOptions
 from ahoy_desktop.workspace import sync_account
 
@@ -168,7 +168,7 @@ def test_persistent_server_errors_stop_with_a_message_and_keep_data(db_path, clo
 def test_member_attaches_to_handle_only_member_ignoring_case(db_path, clock, sandbox, connect, real_world):
     tweet = expected_mentions(real_world)[0]
     author = real_world["users"][tweet["author_id"]]
-    waiting = Member.create(display_name="Imported", handle=author["username"].upper(), first_seen_at=clock.now())
+    waiting = Member.create(name="Imported", x_handle=author["username"].upper(), first_seen_at=clock.now())
     Identity.create(member=waiting, x_user_id=None, handle=author["username"].upper(),
                     handle_lower=author["username"].lower(), first_seen_at=clock.now())
     server = sandbox(real_world)

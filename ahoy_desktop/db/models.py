@@ -96,16 +96,36 @@ class AccountSnapshot(BaseModel):
 
 
 class Member(BaseModel):
-    """A person of the community, made from one or more X identities."""
+    """A person of the community, made from one or more X identities.
 
-    display_name = TextField(default="")
-    handle = CharField(default="", index=True)  # current X handle, as X spells it
+    The built-in member fields are columns (see ``member_fields.py``); which
+    of them were typed by hand is kept in ``manual_fields``, and no mapping
+    rule ever overwrites those.
+    """
+
     first_seen_at = UTCDateTimeField()
     # The latest raw X user object, and which of its fields X returned, so the
     # field mapping can be re-applied later without any API call.
     raw_x_user = JSONField(null=True)
     x_fields = JSONField(null=True)
     x_user_updated_at = UTCDateTimeField(null=True)
+    x_user_fingerprint = CharField(null=True)  # of the last X object stored: unchanged users cost no decoding
+    manual_fields = JSONField(default=list)
+
+    name = TextField(default="", index=True)
+    x_handle = CharField(default="", index=True)
+    avatar = TextField(null=True)
+    bio = TextField(null=True)
+    location = TextField(null=True)
+    website = TextField(null=True)
+    followers = IntegerField(null=True)
+    company = TextField(null=True)
+    job_title = TextField(null=True)
+    email = TextField(null=True)
+    phone = TextField(null=True)
+    country = TextField(null=True)
+    city = TextField(null=True)
+    tags = TextField(null=True)
 
 
 class Identity(BaseModel):
@@ -129,10 +149,10 @@ class HandleHistory(BaseModel):
         indexes = ((("identity", "handle"), True),)
 
 
-class MemberFieldValue(BaseModel):
-    """A member field's value, and whether it came from X or was typed by hand."""
+class MemberCustomValue(BaseModel):
+    """A custom member field's value, and whether it came from X or was typed by hand."""
 
-    member = ForeignKeyField(Member, backref="field_values", on_delete="CASCADE")
+    member = ForeignKeyField(Member, backref="custom_values", on_delete="CASCADE")
     field_key = CharField()
     value = TextField(null=True)
     source = CharField()  # "x" or "manual"
@@ -241,7 +261,7 @@ ALL_MODELS = [
     Member,
     Identity,
     HandleHistory,
-    MemberFieldValue,
+    MemberCustomValue,
     OwnPost,
     Activity,
     SyncCursor,

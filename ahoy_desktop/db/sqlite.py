@@ -57,3 +57,13 @@ def backup_to(source: str | Path, target: str | Path) -> None:
     finally:
         dst.close()
         src.close()
+
+
+def write_transaction(db):
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE).
+
+    The app and a scheduled sync may write the same file: taking the lock up
+    front makes the other wait (busy timeout) instead of failing on a read
+    that turns into a write, and lets ``bulk`` hand out new ids safely.
+    """
+    return db.atomic(lock_type="IMMEDIATE")

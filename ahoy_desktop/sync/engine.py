@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..clock import Clock, to_iso
 from ..db.models import Account, AccountSnapshot, Activity, OwnPost, RequestLog, SyncRun, database_proxy
+from ..db.sqlite import write_transaction
 from ..mapping import DEFAULT_MAPPING, FieldMapping
 from ..xapi.client import Page, RateLimited, XApiError, XClient
 from . import store
@@ -160,7 +161,7 @@ class SyncEngine:
         report.finished_at = self.clock.now()
         report.members_added = set(self.members.created)
         report.members_updated = set(self.members.updated) - report.members_added
-        with database_proxy.atomic():
+        with write_transaction(database_proxy):
             updates = {
                 Account.last_sync_at: report.finished_at,
                 Account.last_sync_outcome: report.outcome,
@@ -171,7 +172,8 @@ class SyncEngine:
             Account.update(updates).where(Account.id == self.account.id).execute()
             SyncRun.update(finished_at=report.finished_at, outcome=report.outcome, message=report.message,
                            report=report.to_json()).where(SyncRun.id == run.id).execute()
-        self._emit("done")
+        self._stage = "done"
+        self._emit(report.outcome)
         return report
 
     def _summary(self) -> str:
@@ -188,7 +190,7 @@ class SyncEngine:
             raise XApiError("X did not say who the connected account is.", endpoint="users/me")
         now = self.clock.now()
         metrics = me.get("public_metrics") or {}
-        with database_proxy.atomic():
+        with write_transaction(database_proxy):
             Account.update(
                 username=me.get("username") or self.account.username,
                 name=me.get("name") or self.account.name,
@@ -218,7 +220,7 @@ class SyncEngine:
             page_newest = page.meta.get("newest_id")
             if page_newest and (run_newest is None or int(page_newest) > int(run_newest)):
                 run_newest = page_newest
-            with database_proxy.atomic():
+            with write_transaction(database_proxy):
                 self.report.posts_added += self._store_own_posts(page.data)
                 seen_this_run.update(t["id"] for t in page.data)
                 store.set_cursor(account_id, "posts_token", token)
@@ -272,7 +274,7 @@ class SyncEngine:
                 str(e.get("resource_id") or e.get("value")) for e in page.errors
                 if e.get("resource_type") == "tweet" and "not found" in str(e.get("title", "")).lower()
             }
-            with database_proxy.atomic():
+            with write_transaction(database_proxy):
                 self._store_own_posts(page.data)
                 deleted = [pid for pid in chunk if pid in gone]
                 if deleted:
@@ -297,7 +299,7 @@ class SyncEngine:
             page_newest = page.meta.get("newest_id")
             if page_newest and (run_newest is None or int(page_newest) > int(run_newest)):
                 run_newest = page_newest
-            with database_proxy.atomic():
+            with write_transaction(database_proxy):
                 self._store_posts_as_activity(page, own_ids)
                 store.set_cursor(account_id, "mentions_token", token)
                 store.set_cursor(account_id, "mentions_run_newest", run_newest if token else None)
@@ -336,7 +338,7 @@ class SyncEngine:
                                      max_results=self.options.page_size)
                 token = page.next_token
                 users = {u["id"]: u for u in page.data}
-                with database_proxy.atomic():
+                with write_transaction(database_proxy):
                     member_of = self.members.resolve(users, self.clock.now())
                     rows = [
                         self._activity_row(kind, member_of[uid], uid, post.post_id, post.post_id, occurred,
@@ -373,7 +375,7 @@ class SyncEngine:
                 page = self._request(self.client.get_quotes, post.post_id, pagination_token=token,
                                      max_results=self.options.page_size)
                 token = page.next_token
-                with database_proxy.atomic():
+                with write_transaction(database_proxy):
                     fresh, total = self._store_posts_as_activity(page, own_ids, quoted=post.post_id)
                     done = token is None or (not full and fresh < total)
                     store.set_cursor(self.account.id, cursor_name, None if done else token)

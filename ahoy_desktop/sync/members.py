@@ -8,10 +8,13 @@ second member. An author with no user object still gets a member by id.
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 
+from ..db import bulk
 from ..db.models import HandleHistory, Identity, Member
-from ..mapping import FieldMapping, apply_mapping
+from ..mapping import FieldMapping, apply_custom_mapping, planned_values
+from ..member_fields import BUILTIN_FIELDS
 
 
 def merged_user(old: dict | None, new: dict) -> dict:
@@ -24,99 +27,143 @@ def merged_user(old: dict | None, new: dict) -> dict:
 
 
 class MemberResolver:
-    """Finds or creates the member behind each X user id, a page at a time."""
+    """Finds or creates the members behind X user ids, a page at a time."""
 
     def __init__(self, mapping: list[FieldMapping]):
         self.mapping = mapping
-        self._member_of: dict[str, int] = {}
         self.created: set[int] = set()
         self.updated: set[int] = set()
 
     def resolve(self, users: dict[str, dict | None], now: datetime) -> dict[str, int]:
         """Member ids for these X user ids; ``users`` maps id to user object or None.
 
-        Call inside the page's transaction.
+        Call inside the page's ``write_transaction``.
         """
         ids = [uid for uid in users if uid]
         known = self._load(ids)
-        for uid in ids:
-            if uid not in known:
-                known[uid] = self._attach_or_create(uid, users[uid], now)
-        changed: list[tuple[int, dict]] = []
-        for uid in ids:
-            user = users[uid]
-            if user:
-                member_id = known[uid]["member_id"]
-                if self._update(known[uid], user, now):
-                    changed.append((member_id, known[uid]["raw"]))
-        if changed:
-            apply_mapping(changed, self.mapping, now)
-        for uid in ids:
-            self._member_of[uid] = known[uid]["member_id"]
+        missing = [uid for uid in ids if uid not in known]
+        if missing:
+            known.update(self._attach_by_handle(missing, users))
+            new = [uid for uid in missing if uid not in known]
+            known.update(self._create(new, users, now))
+        self._update(known, users, now)
         return {uid: known[uid]["member_id"] for uid in ids}
 
     # -- steps -----------------------------------------------------------
 
     def _load(self, ids: list[str]) -> dict[str, dict]:
-        found: dict[str, dict] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            query = (
-                Identity.select(Identity.id, Identity.x_user_id, Identity.handle, Identity.member,
-                                Member.raw_x_user, Member.handle.alias("member_handle"))
-                .join(Member)
-                .where(Identity.x_user_id.in_(chunk))
-                .dicts()
-            )
-            for row in query:
-                found[row["x_user_id"]] = {
-                    "identity_id": row["id"],
-                    "member_id": row["member"],
-                    "handle": row["handle"],
-                    "raw": row["raw_x_user"],
-                }
-        return found
+        """Identity and member of each known X user id (light: no JSON decoded)."""
+        rows = bulk.select_in(
+            'SELECT i."id", i."x_user_id", i."handle", i."member_id", m."x_user_fingerprint" '
+            'FROM "identity" i JOIN "member" m ON m."id" = i."member_id" WHERE i."x_user_id" IN', (), ids)
+        return {
+            uid: {"identity_id": identity_id, "member_id": member_id, "handle": handle, "fingerprint": fingerprint}
+            for identity_id, uid, handle, member_id, fingerprint in rows
+        }
 
-    def _attach_or_create(self, uid: str, user: dict | None, now: datetime) -> dict:
-        handle = (user or {}).get("username") or ""
-        if handle:
-            waiting = (
-                Identity.select(Identity.id, Identity.member)
-                .where(Identity.x_user_id.is_null(), Identity.handle_lower == handle.lower())
-                .order_by(Identity.id)
-                .first()
-            )
-            if waiting is not None:
-                Identity.update(x_user_id=uid).where(Identity.id == waiting.id).execute()
-                return {"identity_id": waiting.id, "member_id": waiting.member_id, "handle": handle, "raw": None}
-        name = (user or {}).get("name") or ""
-        member = Member.create(display_name=name, handle=handle, first_seen_at=now)
-        identity = Identity.create(member=member, x_user_id=uid, handle=handle, handle_lower=handle.lower(),
-                                   first_seen_at=now)
-        if handle:
-            HandleHistory.create(identity=identity, handle=handle, seen_at=now)
-        self.created.add(member.id)
-        return {"identity_id": identity.id, "member_id": member.id, "handle": handle, "raw": None}
+    def _load_details(self, rows: list[dict]) -> None:
+        """Stored X object, manual fields and current values, for members about to change."""
+        by_member = {row["member_id"]: row for row in rows}
+        columns = ", ".join(f'"{c}"' for c in FIELD_COLUMNS)
+        found = bulk.select_in(f'SELECT "id", "raw_x_user", "manual_fields", {columns} FROM "member" WHERE "id" IN',
+                               (), list(by_member))
+        for member_id, raw, manual, *values in found:
+            row = by_member[member_id]
+            row["raw"] = Member.raw_x_user.python_value(raw)
+            row["manual"] = set(Member.manual_fields.python_value(manual) or ())
+            row["current"] = dict(zip(FIELD_COLUMNS, values, strict=True))
 
-    def _update(self, row: dict, user: dict, now: datetime) -> bool:
-        """Store a newer user object; return True when anything changed."""
-        merged = merged_user(row["raw"], user)
-        if merged == row["raw"]:
-            return False
-        row["raw"] = merged
-        handle = merged.get("username") or row["handle"]
-        if handle != row["handle"]:
-            Identity.update(handle=handle, handle_lower=handle.lower()).where(
-                Identity.id == row["identity_id"]).execute()
-            HandleHistory.insert(identity=row["identity_id"], handle=handle, seen_at=now).on_conflict_ignore().execute()
-            row["handle"] = handle
-        Member.update(
-            raw_x_user=merged,
-            x_fields=sorted(merged),
-            x_user_updated_at=now,
-            display_name=merged.get("name") or "",
-            handle=handle,
-        ).where(Member.id == row["member_id"]).execute()
-        if row["member_id"] not in self.created:
-            self.updated.add(row["member_id"])
-        return True
+    def _attach_by_handle(self, missing: list[str], users: dict[str, dict | None]) -> dict[str, dict]:
+        """Members known only by handle (imported lists) take the X user id that now has it."""
+        by_handle = {}
+        for uid in missing:
+            handle = (users[uid] or {}).get("username")
+            if handle:
+                by_handle.setdefault(handle.lower(), uid)
+        if not by_handle:
+            return {}
+        attached: dict[str, dict] = {}
+        waiting = bulk.select_in(
+            'SELECT "id", "handle_lower" FROM "identity" WHERE "x_user_id" IS NULL AND "handle_lower" IN',
+            (), list(by_handle))
+        for identity_id, handle_lower in sorted(waiting):
+            uid = by_handle.pop(handle_lower, None)
+            if uid is None:
+                continue
+            Identity.update(x_user_id=uid).where(Identity.id == identity_id).execute()
+            attached[uid] = self._load([uid])[uid]
+            attached[uid]["fingerprint"] = None
+        return attached
+
+    def _create(self, new: list[str], users: dict[str, dict | None], now: datetime) -> dict[str, dict]:
+        if not new:
+            return {}
+        rows = []
+        for uid in new:
+            user = users[uid] or {}
+            values = {"name": "", "x_handle": "", **planned_values(user, self.mapping, {}, set())}
+            rows.append((now, user or None, sorted(user) if user else None, now if user else None,
+                         fingerprint(user) if user else None, [], *(values.get(c) for c in FIELD_COLUMNS)))
+        member_ids = bulk.insert_new_ids(
+            Member, ("first_seen_at", "raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint",
+                     "manual_fields", *FIELD_COLUMNS), rows)
+        handles = [(users[uid] or {}).get("username") or "" for uid in new]
+        identity_ids = bulk.insert_new_ids(
+            Identity, ("member", "x_user_id", "handle", "handle_lower", "first_seen_at"),
+            [(m, uid, h, h.lower(), now) for m, uid, h in zip(member_ids, new, handles, strict=True)])
+        bulk.insert_ignore(HandleHistory, ("identity", "handle", "seen_at"),
+                           [(i, h, now) for i, h in zip(identity_ids, handles, strict=True) if h])
+        self.created.update(member_ids)
+        apply_custom_mapping([(m, users[uid]) for m, uid in zip(member_ids, new, strict=True) if users[uid]],
+                             self.mapping, now)
+        return {
+            uid: {"identity_id": i, "member_id": m, "handle": h, "fingerprint": fingerprint(users[uid] or {})}
+            for uid, m, i, h in zip(new, member_ids, identity_ids, handles, strict=True)
+        }
+
+    def _update(self, known: dict[str, dict], users: dict[str, dict | None], now: datetime) -> None:
+        """Store newer user objects and handles; re-apply the mapping to those that changed."""
+        incoming = {uid: (user, fingerprint(user)) for uid, user in users.items() if user and uid in known}
+        candidates = [known[uid] for uid, (_, mark) in incoming.items() if known[uid]["fingerprint"] != mark]
+        if not candidates:
+            return
+        self._load_details(candidates)
+        by_columns: dict[tuple, list[tuple]] = {}
+        changed = []
+        for uid, (user, mark) in incoming.items():
+            row = known[uid]
+            if row["fingerprint"] == mark:
+                continue
+            row["fingerprint"] = mark
+            merged = merged_user(row["raw"], user)
+            if merged == row["raw"]:
+                continue
+            row["raw"] = merged
+            handle = merged.get("username") or row["handle"]
+            if handle != row["handle"]:
+                Identity.update(handle=handle, handle_lower=handle.lower()).where(
+                    Identity.id == row["identity_id"]).execute()
+                bulk.insert_ignore(HandleHistory, ("identity", "handle", "seen_at"),
+                                   [(row["identity_id"], handle, now)])
+                row["handle"] = handle
+            values = planned_values(merged, self.mapping, row["current"], row["manual"])
+            values = {k: v for k, v in values.items() if row["current"].get(k) != v}
+            row["current"].update(values)
+            columns = tuple(sorted(values))
+            by_columns.setdefault(columns, []).append(
+                (merged, sorted(merged), now, mark, *(values[c] for c in columns), row["member_id"]))
+            changed.append((row["member_id"], merged))
+            if row["member_id"] not in self.created:
+                self.updated.add(row["member_id"])
+        for columns, rows in by_columns.items():
+            bulk.update_by_id(Member, ("raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint", *columns),
+                              rows)
+        apply_custom_mapping(changed, self.mapping, now)
+
+
+def fingerprint(user: dict) -> str:
+    """A cheap, stable mark of an X user object as received."""
+    return f"{zlib.crc32(repr(user).encode('utf-8', 'surrogatepass')):08x}"
+
+
+FIELD_COLUMNS = tuple(f.key for f in BUILTIN_FIELDS)

@@ -6,8 +6,8 @@ cursor that says it was read are committed together or not at all.
 
 from __future__ import annotations
 
-from ..db.models import Activity, SyncCursor
-from ..db.sqlite import chunk_size
+from ..db import bulk
+from ..db.models import Activity, SyncCursor, database_proxy
 
 
 def get_cursor(account_id: int, name: str) -> str | None:
@@ -24,29 +24,29 @@ def set_cursor(account_id: int, name: str, value: str | None) -> None:
     ).execute()
 
 
-def existing_keys(account_id: int, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), 900):
-        chunk = keys[start:start + 900]
-        found.update(
-            k for (k,) in Activity.select(Activity.dedup_key)
-            .where(Activity.account == account_id, Activity.dedup_key.in_(chunk)).tuples()
-        )
-    return found
-
-
-ACTIVITY_COLUMNS = 10
+ACTIVITY_COLUMNS = ("account", "member", "x_user_id", "kind", "post_id", "target_post_id", "occurred_at",
+                    "estimated", "text", "dedup_key")
 
 
 def insert_activities(account_id: int, rows: list[dict]) -> list[dict]:
-    """Insert the rows not stored yet; return those that were new."""
-    known = existing_keys(account_id, [r["dedup_key"] for r in rows])
-    fresh, seen = [], set(known)
+    """Insert the rows not stored yet; return those that were new.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` for the page; only when some rows
+    were already there does a range scan past the previous last id say which.
+    """
+    if not rows:
+        return []
+    db = database_proxy.obj
+    last_id = db.execute_sql('SELECT MAX("id") FROM "activity"').fetchone()[0] or 0
+    inserted = bulk.insert_ignore(Activity, ACTIVITY_COLUMNS, [tuple(row[c] for c in ACTIVITY_COLUMNS) for row in rows])
+    if inserted == len(rows):
+        return rows
+    new_keys = {key for (key,) in db.execute_sql(
+        f'SELECT "dedup_key" FROM "activity" WHERE "id" > {db.param} AND "account_id" = {db.param}',
+        (last_id, account_id))}
+    fresh, seen = [], set()
     for row in rows:
-        if row["dedup_key"] not in seen:
+        if row["dedup_key"] in new_keys and row["dedup_key"] not in seen:
             seen.add(row["dedup_key"])
             fresh.append(row)
-    size = chunk_size(ACTIVITY_COLUMNS)
-    for start in range(0, len(fresh), size):
-        Activity.insert_many(fresh[start:start + size]).on_conflict_ignore().execute()
     return fresh
