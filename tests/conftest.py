@@ -109,3 +109,54 @@ def connect(clock):
         return connect_sandbox_account(host, world_key, clock), host
 
     return do
+
+
+@pytest.fixture
+def settings(isolated_user_files):
+    """The app's typed settings, stored in an INI file of the test's own."""
+    from PySide6.QtCore import QSettings
+
+    from ahoy_desktop.settings import Settings
+
+    return Settings(QSettings(str(isolated_user_files / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def app_context(qapp, clock, settings, tmp_path):
+    """An AppContext with an empty workspace open (no account yet)."""
+    from ahoy_desktop.session import WorkspaceSession
+    from ui.context import AppContext
+
+    context = AppContext(clock, settings)
+    context.session = WorkspaceSession(tmp_path / "ui-workspace.sqlite", clock, settings)
+    yield context
+    if context.sync is not None:
+        context.sync.shutdown()
+    if context.session is not None:
+        context.session.close()
+
+
+@pytest.fixture
+def synced_context(app_context):
+    """An AppContext whose workspace has the real world's account connected and synced once."""
+    from ahoy_desktop.workspace import connect_sandbox_account, sync_account
+
+    session = app_context.session
+    account = connect_sandbox_account(session.host, str(REAL_WORLD), app_context.clock)
+    report = sync_account(account, session.host, app_context.clock)
+    assert report.outcome == "ok", report.message
+    return app_context
+
+
+@pytest.fixture
+def sample_context(qapp, clock, settings):
+    """An AppContext with the sample workspace open (account connected, not yet synced)."""
+    from ahoy_desktop.session import WorkspaceSession
+    from ui.context import AppContext
+
+    context = AppContext(clock, settings)
+    context.session = WorkspaceSession.open_sample(clock, settings)
+    yield context
+    if context.sync is not None:
+        context.sync.shutdown()
+    context.session.close()

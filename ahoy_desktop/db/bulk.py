@@ -56,10 +56,27 @@ def _insert_sql(model: type[Model], names: tuple[str, ...], conflict: str) -> st
     )
 
 
+@lru_cache(maxsize=64)
+def _defaults(model: type[Model], names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple]:
+    """Columns left out of ``names`` that have a model default, and those defaults."""
+    fields = [f for f in model._meta.sorted_fields
+              if f.name not in names and f.default is not None and not f.primary_key]
+    return tuple(f.name for f in fields), tuple(f.default for f in fields)
+
+
+def with_defaults(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> tuple[tuple[str, ...], list]:
+    """Add the model's defaults for every column the caller did not give (as peewee would)."""
+    extra, defaults = _defaults(model, names)
+    if not extra:
+        return names, rows
+    return (*names, *extra), [(*row, *(d() if callable(d) else d for d in defaults)) for row in rows]
+
+
 def insert_ignore(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> int:
     """Insert rows, skipping any that clash with a unique index; return how many went in."""
     if not rows:
         return 0
+    names, rows = with_defaults(model, names, rows)
     sql = _insert_sql(model, names, " ON CONFLICT DO NOTHING")
     connection = database_proxy.obj.connection()
     before = connection.total_changes
@@ -75,6 +92,7 @@ def insert_new_ids(model: type[Model], names: tuple[str, ...], rows: list[tuple]
     """
     if not rows:
         return []
+    names, rows = with_defaults(model, names, rows)
     db = database_proxy.obj
     pk = model._meta.primary_key.column_name
     table = _quote(model._meta.table_name)
@@ -87,6 +105,7 @@ def insert_new_ids(model: type[Model], names: tuple[str, ...], rows: list[tuple]
 
 def insert_returning_ids(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> list[int]:
     """Insert rows one prepared statement each, returning their new ids in order."""
+    names, rows = with_defaults(model, names, rows)
     sql = _insert_sql(model, names, f" RETURNING {_quote(model._meta.primary_key.column_name)}")
     cursor = database_proxy.obj.cursor()
     ids = []
@@ -112,6 +131,7 @@ def upsert(model: type[Model], names: tuple[str, ...], rows: list[tuple], *, con
     """Insert or update on a unique key; ``where`` (SQL on the stored row) guards the update."""
     if not rows:
         return
+    names, rows = with_defaults(model, names, rows)
     sql = _upsert_sql(model, names, conflict, update, where)
     database_proxy.obj.cursor().executemany(sql, _rows(model, names, rows))
 

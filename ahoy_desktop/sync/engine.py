@@ -422,9 +422,11 @@ class SyncEngine:
         }
 
     def _count(self, fresh: list[dict]) -> None:
+        """Note new activities in the report and recount their members (inside the page's transaction)."""
         for row in fresh:
             self.report.activities_added[row["kind"]] += 1
             self.report.members_with_new_activity.add(row["member"])
+        store.add_to_member_stats(fresh)
 
     # -- requests, pacing, waits -----------------------------------------------
 

@@ -103,10 +103,10 @@ class MemberResolver:
             user = users[uid] or {}
             values = {"name": "", "x_handle": "", **planned_values(user, self.mapping, {}, set())}
             rows.append((now, user or None, sorted(user) if user else None, now if user else None,
-                         fingerprint(user) if user else None, [], *(values.get(c) for c in FIELD_COLUMNS)))
+                         fingerprint(user) if user else None, *(values.get(c) for c in FIELD_COLUMNS)))
         member_ids = bulk.insert_new_ids(
             Member, ("first_seen_at", "raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint",
-                     "manual_fields", *FIELD_COLUMNS), rows)
+                     *FIELD_COLUMNS), rows)
         handles = [(users[uid] or {}).get("username") or "" for uid in new]
         identity_ids = bulk.insert_new_ids(
             Identity, ("member", "x_user_id", "handle", "handle_lower", "first_seen_at"),

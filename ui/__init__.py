@@ -1,0 +1,1 @@
+"""Ahoy Desktop's widgets: the main window and one module per tab."""
