@@ -16,19 +16,13 @@ from pathlib import Path
 from .clock import Clock, parse_iso
 from .db import WorkspaceTooNew, close_db
 from .db.models import Account
-from .paths import default_workspace_path, sample_workspace_path
-from .queries import activity_rows, member_rows
-from .sandbox.host import SAMPLE, SandboxHost
-from .settings import (
-    OWN_POSTS_DAYS,
-    RATE_WAIT_LIMIT_MINUTES,
-    SAMPLE_WINDOW_SECONDS,
-    X_WINDOW_SECONDS,
-    Settings,
-)
+from .paths import default_workspace_path
+from .queries import activity_rows, member_rows, workspace_totals
+from .session import WorkspaceSession
+from .settings import OWN_POSTS_DAYS, RATE_WAIT_LIMIT_MINUTES, Settings
 from .sync.engine import SyncOptions, SyncProgress, SyncReport
 from .sync.lock import SyncBusy
-from .workspace import connect_sandbox_account, make_sample, open_workspace, sample_anchor, sync_account
+from .workspace import connect_sandbox_account, open_workspace, sync_account
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,55 +63,53 @@ def run_sync(args) -> int:
     except ValueError:
         print(f"error: --now {args.now!r} is not an ISO-8601 time", file=sys.stderr)
         return 2
-    path = args.db or (sample_workspace_path() if args.sample else default_workspace_path())
     if args.world and not args.world.is_file():
         print(f"error: no world file at {args.world}", file=sys.stderr)
         return 2
-    open_workspace(path)
     settings = Settings()
-    if args.sample:
-        make_sample(clock)
-    host = SandboxHost(clock, sample_anchor=sample_anchor(),
-                       sample_window_seconds=settings.get(SAMPLE_WINDOW_SECONDS),
-                       window_seconds=settings.get(X_WINDOW_SECONDS))
+    try:
+        if args.sample:
+            session = WorkspaceSession.open_sample(clock, settings)
+        else:
+            session = WorkspaceSession(args.db or default_workspace_path(), clock, settings)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
-        try:
-            if args.sample:
-                connect_sandbox_account(host, SAMPLE, clock)
-            elif args.world:
-                connect_sandbox_account(host, str(args.world), clock)
-        except (ValueError, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        accounts = list(Account.select().order_by(Account.id))
+        if args.world:
+            try:
+                connect_sandbox_account(session.host, str(args.world), clock)
+            except (ValueError, OSError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+        accounts = session.accounts()
         if not accounts:
-            print(f"{path}: no connected account. Use --sample or --world FILE.", file=sys.stderr)
+            print(f"{session.path}: no connected account. Use --sample or --world FILE.", file=sys.stderr)
             return 1
         options = SyncOptions(own_posts_days=settings.get(OWN_POSTS_DAYS),
                               wait_limit_seconds=settings.get(RATE_WAIT_LIMIT_MINUTES) * 60)
-        print(f"Workspace: {path}")
+        print(f"Workspace: {session.path}")
         failed = False
         for account in accounts:
             progress = None if args.quiet else _print_progress
             try:
-                report = sync_account(account, host, clock, options=options, progress=progress, cancel=cancel)
+                report = sync_account(account, session.host, clock, options=options, progress=progress,
+                                      cancel=cancel)
             except SyncBusy as exc:
                 print(f"@{account.username}: {exc}", file=sys.stderr)
                 failed = True
                 continue
             _print_report(account, report)
             failed |= report.outcome not in ("ok", "rate_limited")
-        from .queries import workspace_totals
-
         totals = workspace_totals()
         print(f"Workspace now holds {totals['members']} members and {totals['activities']} activities: "
               + ", ".join(f"{k} {v}" for k, v in sorted(totals["by_kind"].items())))
         return 1 if failed else 0
     finally:
         signal.signal(signal.SIGINT, previous)
-        host.stop_all()
+        session.close()
 
 
 def _print_progress(p: SyncProgress) -> None:

@@ -215,3 +215,23 @@ def test_own_post_deleted_is_marked_and_keeps_activities(db_path, clock, sandbox
     post = OwnPost.get(OwnPost.post_id == post_id)
     assert post.deleted and post.text == ""
     assert Activity.select().where(Activity.post_id == post_id, Activity.kind == "like").count() == likes
+
+
+def test_plain_retweet_in_mentions_is_the_same_retweet_with_its_real_time(db_path, clock, sandbox, connect,
+                                                                         real_world):
+    """X files a plain retweet of your post under your mentions; retweeted_by lists the person too."""
+    post_id = "1415348607813832708"
+    retweeter = real_world["retweeted_by"][post_id][0]
+    newest = max(int(t["id"]) for t in real_world["mentions"])
+    rt = {"id": str(newest + 1), "author_id": retweeter, "created_at": "2023-01-06T10:00:00.000Z",
+          "text": "RT @TwitterDev: (text not recorded)", "referenced_tweets": [{"type": "retweeted", "id": post_id}],
+          "edit_history_tweet_ids": [str(newest + 1)]}
+    real_world["mentions"].insert(0, rt)
+    server = sandbox(real_world)
+    account, host = connect(server)
+    report = sync_account(account, host, clock)
+    assert report.activities_added["retweet"] == 38
+    retweet = Activity.get(Activity.kind == "retweet", Activity.x_user_id == retweeter)
+    assert not retweet.estimated
+    assert retweet.occurred_at.isoformat().startswith("2023-01-06T10:00:00")
+    assert not Activity.select().where(Activity.post_id == rt["id"], Activity.kind == "mention").exists()

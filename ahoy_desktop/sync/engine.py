@@ -23,7 +23,7 @@ from ..xapi.client import Page, RateLimited, XApiError, XClient
 from . import store
 from .lock import account_lock
 from .members import MemberResolver
-from .posts import LIKE, QUOTE, RETWEET, classify, post_text, post_time
+from .posts import LIKE, QUOTE, RETWEET, classify, dedup_key, post_text, post_time
 
 
 @dataclass
@@ -342,7 +342,7 @@ class SyncEngine:
                     member_of = self.members.resolve(users, self.clock.now())
                     rows = [
                         self._activity_row(kind, member_of[uid], uid, post.post_id, post.post_id, occurred,
-                                           True, "", f"{kind}:{uid}:{post.post_id}")
+                                           True, "", dedup_key(kind, uid, post.post_id, post.post_id))
                         for uid in users
                     ]
                     fresh = store.insert_activities(self.account.id, rows)
@@ -408,8 +408,9 @@ class SyncEngine:
             else:
                 kind, target = classify(tweet, me, own_ids)
             when = post_time(tweet)
+            key = dedup_key(kind, author, tweet["id"], target)
             rows.append(self._activity_row(kind, member_of[author], author, tweet["id"], target, when or now,
-                                           when is None, post_text(tweet), f"post:{tweet['id']}"))
+                                           when is None, post_text(tweet), key))
         fresh = store.insert_activities(self.account.id, rows)
         self._count(fresh)
         return len(fresh), len(rows)

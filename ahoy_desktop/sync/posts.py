@@ -18,7 +18,10 @@ def references(tweet: dict, kind: str) -> list[str]:
 
 
 def classify(tweet: dict, me_id: str, own_post_ids: set[str]) -> tuple[str, str | None]:
-    """(kind, own post it targets): reply before quote before mention."""
+    """(kind, own post it targets): a retweet of an own post; else reply before quote before mention."""
+    for target in references(tweet, "retweeted"):
+        if target in own_post_ids:
+            return RETWEET, target
     for target in references(tweet, "replied_to"):
         if target in own_post_ids:
             return REPLY, target
@@ -28,6 +31,17 @@ def classify(tweet: dict, me_id: str, own_post_ids: set[str]) -> tuple[str, str 
         if target in own_post_ids:
             return QUOTE, target
     return MENTION, None
+
+
+def dedup_key(kind: str, user_id: str, post_id: str, target: str | None) -> str:
+    """One post is one activity; a like or retweet is one per person and own post.
+
+    A plain retweet found in the mentions timeline and the same person listed
+    by retweeted_by are one retweet, so both get the same key.
+    """
+    if kind in (LIKE, RETWEET) and target:
+        return f"{kind}:{user_id}:{target}"
+    return f"post:{post_id}"
 
 
 def post_text(tweet: dict) -> str:

@@ -1,0 +1,84 @@
+"""The field mapping as the Mapping tab shows it, with real example values.
+
+Each X field is shown with a value it really has in this workspace, taken
+from the most active member whose stored X object carries it, so the
+mapping reads in terms of people the user knows. Empty values (a blank bio)
+make poor examples and are skipped. A field no member has is reported as
+such rather than with an invented value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .db.models import Member
+from .mapping import DEFAULT_MAPPING, FieldMapping
+from .member_fields import BUILTIN_BY_KEY, BUILTIN_FIELDS, MemberField
+from .xfields import MISSING, X_FIELDS, X_FIELDS_BY_KEY, XField, read_field
+
+SCAN_CHUNK = 500
+
+MAPPED, X_ONLY, MEMBER_ONLY = "mapped", "x_only", "member_only"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A real value of an X field and whose it is."""
+
+    value: object
+    member_id: int
+    member_name: str
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """One line of the mapping: an X field, the member field it fills, or both."""
+
+    section: str  # MAPPED, X_ONLY (X field not mapped) or MEMBER_ONLY (member field with no source)
+    x_field: XField | None
+    member_field: MemberField | None
+    rule: str | None
+    example: Example | None  # None: no member has this X field (or there is no X field)
+
+
+def _useful(value) -> bool:
+    return value is not MISSING and value is not None and value != ""
+
+
+def example_values(keys: list[str]) -> dict[str, Example]:
+    """For each X field key, a non-empty value from the most active member who has one.
+
+    Streams members from the most active down, decoding only the stored X
+    object, and stops as soon as every field has its example.
+    """
+    found: dict[str, Example] = {}
+    wanted = list(keys)
+    query = (Member.select(Member.id, Member.name, Member.raw_x_user)
+             .where(Member.raw_x_user.is_null(False))
+             .order_by(Member.activity_count.desc(), Member.id)
+             .tuples())
+    for member_id, name, user in query.iterator():
+        for key in wanted:
+            value = read_field(user, key)
+            if _useful(value):
+                found[key] = Example(value, member_id, name)
+        wanted = [key for key in wanted if key not in found]
+        if not wanted:
+            break
+    return found
+
+
+def mapping_rows(mapping: list[FieldMapping] | None = None) -> list[MappingRow]:
+    """The rows of the mapping view: mapped pairs, X fields not used, member fields with no source."""
+    mapping = DEFAULT_MAPPING if mapping is None else mapping
+    examples = example_values([f.key for f in X_FIELDS])
+    rows = [
+        MappingRow(MAPPED, X_FIELDS_BY_KEY.get(m.x_field), BUILTIN_BY_KEY.get(m.member_field), m.rule,
+                   examples.get(m.x_field))
+        for m in mapping
+    ]
+    used_x = {m.x_field for m in mapping}
+    filled = {m.member_field for m in mapping}
+    rows += [MappingRow(X_ONLY, f, None, None, examples.get(f.key)) for f in X_FIELDS if f.key not in used_x]
+    rows += [MappingRow(MEMBER_ONLY, None, f, None, None) for f in BUILTIN_FIELDS if f.key not in filled]
+    return rows

@@ -1,0 +1,325 @@
+"""Members as a person browsing them sees them: listed, counted, shown, edited by hand.
+
+The list is sorted and filtered in SQL and read one window at a time with a
+keyset (the sort key of the last row read), so each scroll step of a 100k
+member workspace costs one scan that keeps only a window of rows: no query
+ever brings every member into Python. A row's position for the same order
+is a count of the rows before its key, so the window can be opened on it.
+
+A value typed by hand is *manual*: its key joins ``Member.manual_fields`` and
+no sync overwrites it (see ``mapping.py``) until the user takes X's value back.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from peewee import JOIN, SqliteDatabase
+
+from .db.models import Account, Activity, HandleHistory, Identity, Member, OwnPost, database_proxy
+from .db.sqlite import write_transaction
+from .mapping import DEFAULT_MAPPING, FieldMapping, planned_values
+from .member_fields import BUILTIN_BY_KEY, NUMBER
+
+SORT_NAME, SORT_HANDLE, SORT_ACTIVITY, SORT_LAST_ACTIVE, SORT_FIRST_SEEN = (
+    "name", "handle", "activity", "last_active", "first_seen")
+
+
+def _is_empty(column: str) -> str:
+    return f"CASE WHEN {column} = '' THEN 1 ELSE 0 END"
+
+
+# Each sort is a list of (never-NULL expression, direction); ``None`` follows the
+# direction asked for, a fixed True keeps members with no value last either way.
+_SORT_KEYS: dict[str, list[tuple[str, bool | None]]] = {
+    SORT_NAME: [(_is_empty('m."name"'), True), ('lower(m."name")', None), ('m."id"', None)],
+    SORT_HANDLE: [(_is_empty('m."x_handle"'), True), ('lower(m."x_handle")', None), ('m."id"', None)],
+    SORT_ACTIVITY: [('m."activity_count"', None), ('m."id"', None)],
+    SORT_LAST_ACTIVE: [('CASE WHEN m."last_active_at" IS NULL THEN 1 ELSE 0 END', True),
+                       ('COALESCE(m."last_active_at", \'\')', None), ('m."id"', None)],
+    SORT_FIRST_SEEN: [('m."first_seen_at"', None), ('m."id"', None)],
+}
+_ROW_COLUMNS = 'm."id", m."name", m."x_handle", m."activity_count", m."last_active_at", m."first_seen_at"'
+FOLD_FUNCTION = "ahoy_casefold"
+
+
+@dataclass(frozen=True)
+class MemberQuery:
+    """Which members, in which order: what the table shows."""
+
+    search: str = ""
+    sort: str = SORT_LAST_ACTIVE
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    name: str
+    handle: str
+    activity_count: int
+    last_active_at: datetime | None
+    first_seen_at: datetime
+    # The row's raw sort key, as SQLite computed it: where the next window starts.
+    key: tuple = field(default=(), compare=False, repr=False)
+
+
+def _casefold(value):
+    return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_clause(search: str) -> tuple[str, list]:
+    """A case-insensitive substring match on name or handle.
+
+    An ASCII fragment uses ``lower()`` (fast, in C). Any other fragment (a
+    Cyrillic or Japanese name) needs Unicode case folding, which SQLite only
+    has through a Python function: several times slower, so kept to these.
+    """
+    text = search.strip()
+    if not text:
+        return "", []
+    if text.isascii():
+        fold, pattern = "lower", f"%{_escape_like(text.lower())}%"
+    else:
+        fold, pattern = _unicode_fold_function(), f"%{_escape_like(_casefold(text))}%"
+    return (f'({fold}(m."name") LIKE ? ESCAPE \'\\\' OR {fold}(m."x_handle") LIKE ? ESCAPE \'\\\')',
+            [pattern, pattern])
+
+
+def _unicode_fold_function() -> str:
+    db = database_proxy.obj
+    if not isinstance(db, SqliteDatabase):
+        return "lower"  # other databases' lower() knows Unicode
+    # Loaded on the connection of the calling thread (each thread has its own).
+    db.connection().create_function(FOLD_FUNCTION, 1, _casefold, deterministic=True)
+    return FOLD_FUNCTION
+
+
+def _order(query: MemberQuery) -> list[tuple[str, bool]]:
+    try:
+        keys = _SORT_KEYS[query.sort]
+    except KeyError:
+        raise ValueError(f"unknown member sort: {query.sort!r}") from None
+    return [(expr, fixed if fixed is not None else not query.descending) for expr, fixed in keys]
+
+
+def _after(order: list[tuple[str, bool]], key: tuple) -> tuple[str, list]:
+    """SQL true for rows that come after ``key`` in ``order`` (directions may differ)."""
+    alternatives, params = [], []
+    for i, (expr, ascending) in enumerate(order):
+        equal = [f"{e} = ?" for e, _ in order[:i]]
+        alternatives.append("(" + " AND ".join([*equal, f"{expr} {'>' if ascending else '<'} ?"]) + ")")
+        params.extend([*key[:i], key[i]])
+    return "(" + " OR ".join(alternatives) + ")", params
+
+
+def _run(sql: str, params: list):
+    """Run SQL written with ``?`` placeholders in the database's own style."""
+    db = database_proxy.obj
+    return db.execute_sql(sql.replace("?", db.param), params)
+
+
+def _where(clauses: list[tuple[str, list]]) -> tuple[str, list]:
+    parts = [(sql, params) for sql, params in clauses if sql]
+    if not parts:
+        return "", []
+    return " WHERE " + " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+
+def list_members(query: MemberQuery, limit: int, after: MemberRow | None = None) -> list[MemberRow]:
+    """Up to ``limit`` members in the query's order, starting after the row ``after``."""
+    order = _order(query)
+    clauses = [_search_clause(query.search)]
+    if after is not None:
+        clauses.append(_after(order, after.key))
+    where, params = _where(clauses)
+    keys = ", ".join(expr for expr, _ in order)
+    order_by = ", ".join(f"{expr} {'ASC' if asc else 'DESC'}" for expr, asc in order)
+    sql = (f'SELECT {_ROW_COLUMNS}, {keys} FROM "{Member._meta.table_name}" m{where} '
+           f"ORDER BY {order_by} LIMIT ?")
+    rows = _run(sql, [*params, limit]).fetchall()
+    to_time = Member.first_seen_at.python_value
+    width = len(order)
+    return [MemberRow(r[0], r[1] or "", r[2] or "", r[3] or 0, to_time(r[4]), to_time(r[5]), tuple(r[-width:]))
+            for r in rows]
+
+
+def count_members(search: str = "") -> int:
+    """How many members match ``search`` (all of them when it is empty)."""
+    where, params = _where([_search_clause(search)])
+    sql = f'SELECT COUNT(*) FROM "{Member._meta.table_name}" m{where}'
+    return _run(sql, params).fetchone()[0]
+
+
+def member_position(member_id: int, query: MemberQuery) -> int | None:
+    """The row index of a member in the query's order, or None if it does not match."""
+    order = _order(query)
+    search = _search_clause(query.search)
+    where, params = _where([search, ('m."id" = ?', [member_id])])
+    keys = ", ".join(expr for expr, _ in order)
+    found = _run(
+        f'SELECT {keys} FROM "{Member._meta.table_name}" m{where}', params).fetchone()
+    if found is None:
+        return None
+    before = _after([(expr, not asc) for expr, asc in order], tuple(found))
+    where, params = _where([search, before])
+    return _run(f'SELECT COUNT(*) FROM "{Member._meta.table_name}" m{where}', params).fetchone()[0]
+
+
+# -- one member ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandleSeen:
+    handle: str
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class IdentityInfo:
+    x_user_id: str | None
+    handle: str
+    first_seen_at: datetime
+    history: list[HandleSeen]  # oldest first, the current handle included
+
+
+@dataclass(frozen=True)
+class MemberDetail:
+    id: int
+    values: dict[str, object]  # built-in field key -> stored value
+    manual: frozenset[str]
+    x_values: dict[str, object]  # what X's stored user object gives each mapped field
+    identities: list[IdentityInfo]
+    activity_count: int
+    first_active_at: datetime | None
+    last_active_at: datetime | None
+    first_seen_at: datetime
+
+
+def member_detail(member_id: int, mapping: list[FieldMapping] = DEFAULT_MAPPING) -> MemberDetail | None:
+    member = Member.get_or_none(Member.id == member_id)
+    if member is None:
+        return None
+    identities = []
+    for identity in Identity.select().where(Identity.member == member_id).order_by(Identity.first_seen_at,
+                                                                                   Identity.id):
+        history = [HandleSeen(h.handle, h.seen_at) for h in
+                   HandleHistory.select().where(HandleHistory.identity == identity.id)
+                   .order_by(HandleHistory.seen_at, HandleHistory.id)]
+        identities.append(IdentityInfo(identity.x_user_id, identity.handle, identity.first_seen_at, history))
+    return MemberDetail(
+        id=member.id,
+        values={key: getattr(member, key) for key in BUILTIN_BY_KEY},
+        manual=frozenset(member.manual_fields or ()),
+        x_values=x_values(member.raw_x_user, mapping),
+        identities=identities,
+        activity_count=member.activity_count,
+        first_active_at=member.first_active_at,
+        last_active_at=member.last_active_at,
+        first_seen_at=member.first_seen_at,
+    )
+
+
+def x_values(raw_user: dict | None, mapping: list[FieldMapping] = DEFAULT_MAPPING) -> dict[str, object]:
+    """The value each mapped built-in field takes from X's user object, ignoring manual marks."""
+    return planned_values(raw_user or {}, mapping, {}, set())
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    id: int
+    kind: str
+    occurred_at: datetime
+    estimated: bool
+    text: str  # as X sent it (escaped): unescape for display only
+    post_id: str  # the member's post, or the account's own post liked / retweeted
+    target_text: str  # the account's own post it replies to, quotes, likes... ("" if unknown)
+    account_handle: str
+
+
+def member_timeline(member_id: int, limit: int, offset: int = 0) -> list[TimelineItem]:
+    """A member's activities, newest first, a page at a time (the (member, time) index serves it)."""
+    query = (Activity.select(Activity.id, Activity.kind, Activity.occurred_at, Activity.estimated, Activity.text,
+                             Activity.post_id, OwnPost.text, Account.username)
+             .join(Account, on=(Account.id == Activity.account))
+             .switch(Activity)
+             .join(OwnPost, join_type=JOIN.LEFT_OUTER,
+                   on=((OwnPost.account == Activity.account) & (OwnPost.post_id == Activity.target_post_id)))
+             .where(Activity.member == member_id)
+             .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+             .limit(limit).offset(offset))
+    return [TimelineItem(i, kind, when, bool(estimated), text or "", post_id, target or "", handle or "")
+            for i, kind, when, estimated, text, post_id, target, handle in query.tuples()]
+
+
+def post_url(post_id: str) -> str:
+    """Where a post opens on X, whoever wrote it."""
+    return f"https://x.com/i/web/status/{post_id}"
+
+
+# -- editing by hand ---------------------------------------------------------
+
+
+class InvalidFieldValue(ValueError):
+    """A value typed by hand that the field cannot hold."""
+
+    def __init__(self, key: str, text: str, message: str):
+        super().__init__(message)
+        self.key, self.text = key, text
+
+
+def parse_field_value(key: str, text: str):
+    """The value a field stores for what was typed: None when empty, an int for a number field."""
+    member_field = BUILTIN_BY_KEY[key]
+    text = text.strip()
+    if member_field.type == NUMBER:
+        if not text:
+            return None
+        try:
+            return int(text.replace(",", "").replace("_", "").replace(" ", ""))
+        except ValueError:
+            raise InvalidFieldValue(key, text, f"{member_field.label} must be a whole number, like 1200.") from None
+    if not text and getattr(Member, key).null:
+        return None
+    return text
+
+
+def set_field_by_hand(member_id: int, key: str, text: str):
+    """Store a typed value and mark the field manual, so syncs leave it alone; return the value."""
+    value = parse_field_value(key, text)
+    with write_transaction(database_proxy):
+        manual = set(_manual_fields(member_id)) | {key}
+        Member.update({getattr(Member, key): value, Member.manual_fields: sorted(manual)}).where(
+            Member.id == member_id).execute()
+    return value
+
+
+def use_x_value(member_id: int, key: str, mapping: list[FieldMapping] = DEFAULT_MAPPING):
+    """Forget a typed value: the field follows X again, from the stored user object; return the value.
+
+    With no value from X (a field the mapping does not fill, or one X did
+    not return) the field is emptied: X's value is "nothing".
+    """
+    parse_field_value(key, "")  # an unknown key fails here, before any write
+    with write_transaction(database_proxy):
+        manual = set(_manual_fields(member_id)) - {key}
+        raw = Member.select(Member.raw_x_user).where(Member.id == member_id).scalar()
+        value = x_values(raw, mapping).get(key)
+        if value is None and not getattr(Member, key).null:
+            value = ""
+        Member.update({getattr(Member, key): value, Member.manual_fields: sorted(manual)}).where(
+            Member.id == member_id).execute()
+    return value
+
+
+def _manual_fields(member_id: int) -> list[str]:
+    member = Member.select(Member.manual_fields).where(Member.id == member_id).get_or_none()
+    if member is None:
+        raise LookupError(f"no member {member_id}")
+    return list(member.manual_fields or ())
