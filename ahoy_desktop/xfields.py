@@ -42,24 +42,29 @@ class XField:
     label: str
     kind: str  # "text", "number", "date", "bool", "url"
     read: Callable[[dict], object]
+    path: tuple[str, ...] = ()  # where it sits in the user object (empty: computed, see ``read``)
+
+
+def _field(key: str, label: str, kind: str, *path: str) -> XField:
+    return XField(key, label, kind, _path(*path), path)
 
 
 X_FIELDS: list[XField] = [
-    XField("name", "Name", "text", _path("name")),
-    XField("username", "Username", "text", _path("username")),
-    XField("description", "Bio", "text", _path("description")),
-    XField("location", "Location", "text", _path("location")),
+    _field("name", "Name", "text", "name"),
+    _field("username", "Username", "text", "username"),
+    _field("description", "Bio", "text", "description"),
+    _field("location", "Location", "text", "location"),
     XField("website", "Website", "url", _website),
-    XField("profile_image_url", "Profile image URL", "url", _path("profile_image_url")),
-    XField("created_at", "Account created at", "date", _path("created_at")),
-    XField("verified", "Verified", "bool", _path("verified")),
-    XField("verified_type", "Verified type", "text", _path("verified_type")),
-    XField("protected", "Protected", "bool", _path("protected")),
-    XField("followers_count", "Followers", "number", _path("public_metrics", "followers_count")),
-    XField("following_count", "Following", "number", _path("public_metrics", "following_count")),
-    XField("tweet_count", "Posts", "number", _path("public_metrics", "tweet_count")),
-    XField("listed_count", "Listed", "number", _path("public_metrics", "listed_count")),
-    XField("like_count", "Likes", "number", _path("public_metrics", "like_count")),
+    _field("profile_image_url", "Profile image URL", "url", "profile_image_url"),
+    _field("created_at", "Account created at", "date", "created_at"),
+    _field("verified", "Verified", "bool", "verified"),
+    _field("verified_type", "Verified type", "text", "verified_type"),
+    _field("protected", "Protected", "bool", "protected"),
+    _field("followers_count", "Followers", "number", "public_metrics", "followers_count"),
+    _field("following_count", "Following", "number", "public_metrics", "following_count"),
+    _field("tweet_count", "Posts", "number", "public_metrics", "tweet_count"),
+    _field("listed_count", "Listed", "number", "public_metrics", "listed_count"),
+    _field("like_count", "Likes", "number", "public_metrics", "like_count"),
 ]
 X_FIELDS_BY_KEY = {f.key: f for f in X_FIELDS}
 

@@ -20,13 +20,27 @@ class WorkspaceTooNew(Exception):
     """The file was written by a newer Ahoy Desktop."""
 
 
+V1_MODELS = [m for m in models.ALL_MODELS if m not in (models.CustomField, models.FieldMappingRule)]
+
+
 def _initial_schema(db: Database) -> None:
-    db.create_tables(models.ALL_MODELS)
+    db.create_tables(V1_MODELS)
+
+
+def _mapping_and_custom_fields(db: Database) -> None:
+    """Custom member fields, and the field mapping stored in the workspace (seeded with the default)."""
+    from ..mapping import DEFAULT_MAPPING
+
+    db.create_tables([models.CustomField, models.FieldMappingRule])
+    models.FieldMappingRule.insert_many(
+        [{"member_field": m.member_field, "x_field": m.x_field, "rule": m.rule} for m in DEFAULT_MAPPING]
+    ).execute()
 
 
 # (version, description, step). Append only; never edit a released step.
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "initial schema", _initial_schema),
+    (2, "field mapping and custom fields", _mapping_and_custom_fields),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -167,6 +167,28 @@ class MemberCustomValue(BaseModel):
         indexes = ((("member", "field_key"), True),)
 
 
+class CustomField(BaseModel):
+    """A member field the user created. ``key`` never changes, so renaming keeps values and mappings."""
+
+    key = CharField(unique=True)
+    name = CharField()
+    name_lower = CharField(unique=True)  # names are unique ignoring case
+    type = CharField()  # text, number, date, url, yes_no, choice
+    choices = JSONField(null=True)  # for "choice": the allowed values
+    created_at = UTCDateTimeField()
+
+
+class FieldMappingRule(BaseModel):
+    """Which X field fills a member field (one source per member field), and how."""
+
+    member_field = CharField(unique=True)  # a built-in field key or a custom field key
+    x_field = CharField()
+    rule = CharField(default="always")  # "always" or "fill_empty"
+
+    class Meta:
+        table_name = "field_mapping"
+
+
 class OwnPost(BaseModel):
     """One of a connected account's own posts, with its last-seen metrics."""
 
@@ -267,6 +289,8 @@ ALL_MODELS = [
     Identity,
     HandleHistory,
     MemberCustomValue,
+    CustomField,
+    FieldMappingRule,
     OwnPost,
     Activity,
     SyncCursor,

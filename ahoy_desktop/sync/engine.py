@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from ..clock import Clock, to_iso
 from ..db.models import Account, AccountSnapshot, Activity, OwnPost, RequestLog, SyncRun, database_proxy
 from ..db.sqlite import write_transaction
-from ..mapping import DEFAULT_MAPPING, FieldMapping
+from ..mapping import FieldMapping, load_mapping
 from ..xapi.client import Page, RateLimited, XApiError, XClient
 from . import store
 from .lock import account_lock
@@ -33,7 +33,7 @@ class SyncOptions:
     mention_overlap: int = 3
     max_retries: int = 4
     page_size: int = 100
-    mapping: list[FieldMapping] = field(default_factory=lambda: list(DEFAULT_MAPPING))
+    mapping: list[FieldMapping] | None = None  # None: the workspace's own mapping
 
 
 @dataclass
@@ -120,7 +120,7 @@ class SyncEngine:
         self.progress_callback = progress
         self.cancel = cancel or threading.Event()
         self.report = SyncReport(account_id=account.id)
-        self.members = MemberResolver(self.options.mapping)
+        self.members = MemberResolver(self.options.mapping if self.options.mapping is not None else load_mapping())
         self._rate: dict[str, tuple[int | None, int | None]] = {}
         self._stage = "starting"
         client.on_response = self._log_response

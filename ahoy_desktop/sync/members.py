@@ -13,8 +13,7 @@ from datetime import datetime
 
 from ..db import bulk
 from ..db.models import HandleHistory, Identity, Member
-from ..mapping import FieldMapping, apply_custom_mapping, planned_values
-from ..member_fields import BUILTIN_FIELDS
+from ..mapping import FieldMapping, apply_mapping
 
 
 def merged_user(old: dict | None, new: dict) -> dict:
@@ -61,17 +60,12 @@ class MemberResolver:
             for identity_id, uid, handle, member_id, fingerprint in rows
         }
 
-    def _load_details(self, rows: list[dict]) -> None:
-        """Stored X object, manual fields and current values, for members about to change."""
+    def _load_raw(self, rows: list[dict]) -> None:
+        """The stored X object of members about to change, to merge the new one into."""
         by_member = {row["member_id"]: row for row in rows}
-        columns = ", ".join(f'"{c}"' for c in FIELD_COLUMNS)
-        found = bulk.select_in(f'SELECT "id", "raw_x_user", "manual_fields", {columns} FROM "member" WHERE "id" IN',
-                               (), list(by_member))
-        for member_id, raw, manual, *values in found:
-            row = by_member[member_id]
-            row["raw"] = Member.raw_x_user.python_value(raw)
-            row["manual"] = set(Member.manual_fields.python_value(manual) or ())
-            row["current"] = dict(zip(FIELD_COLUMNS, values, strict=True))
+        found = bulk.select_in('SELECT "id", "raw_x_user" FROM "member" WHERE "id" IN', (), list(by_member))
+        for member_id, raw in found:
+            by_member[member_id]["raw"] = Member.raw_x_user.python_value(raw)
 
     def _attach_by_handle(self, missing: list[str], users: dict[str, dict | None]) -> dict[str, dict]:
         """Members known only by handle (imported lists) take the X user id that now has it."""
@@ -101,21 +95,18 @@ class MemberResolver:
         rows = []
         for uid in new:
             user = users[uid] or {}
-            values = {"name": "", "x_handle": "", **planned_values(user, self.mapping, {}, set())}
             rows.append((now, user or None, sorted(user) if user else None, now if user else None,
-                         fingerprint(user) if user else None, *(values.get(c) for c in FIELD_COLUMNS)))
+                         fingerprint(user) if user else None))
         member_ids = bulk.insert_new_ids(
-            Member, ("first_seen_at", "raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint",
-                     *FIELD_COLUMNS), rows)
+            Member, ("first_seen_at", "raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint"), rows)
         handles = [(users[uid] or {}).get("username") or "" for uid in new]
         identity_ids = bulk.insert_new_ids(
             Identity, ("member", "x_user_id", "handle", "handle_lower", "first_seen_at"),
             [(m, uid, h, h.lower(), now) for m, uid, h in zip(member_ids, new, handles, strict=True)])
         bulk.insert_ignore(HandleHistory, ("identity", "handle", "seen_at"),
                            [(i, h, now) for i, h in zip(identity_ids, handles, strict=True) if h])
+        apply_mapping(self.mapping, now, member_ids=member_ids)
         self.created.update(member_ids)
-        apply_custom_mapping([(m, users[uid]) for m, uid in zip(member_ids, new, strict=True) if users[uid]],
-                             self.mapping, now)
         return {
             uid: {"identity_id": i, "member_id": m, "handle": h, "fingerprint": fingerprint(users[uid] or {})}
             for uid, m, i, h in zip(new, member_ids, identity_ids, handles, strict=True)
@@ -127,16 +118,15 @@ class MemberResolver:
         candidates = [known[uid] for uid, (_, mark) in incoming.items() if known[uid]["fingerprint"] != mark]
         if not candidates:
             return
-        self._load_details(candidates)
-        by_columns: dict[tuple, list[tuple]] = {}
-        changed = []
+        self._load_raw(candidates)
+        rows, changed = [], []
         for uid, (user, mark) in incoming.items():
             row = known[uid]
             if row["fingerprint"] == mark:
                 continue
             row["fingerprint"] = mark
-            merged = merged_user(row["raw"], user)
-            if merged == row["raw"]:
+            merged = merged_user(row.get("raw"), user)
+            if merged == row.get("raw"):
                 continue
             row["raw"] = merged
             handle = merged.get("username") or row["handle"]
@@ -146,24 +136,14 @@ class MemberResolver:
                 bulk.insert_ignore(HandleHistory, ("identity", "handle", "seen_at"),
                                    [(row["identity_id"], handle, now)])
                 row["handle"] = handle
-            values = planned_values(merged, self.mapping, row["current"], row["manual"])
-            values = {k: v for k, v in values.items() if row["current"].get(k) != v}
-            row["current"].update(values)
-            columns = tuple(sorted(values))
-            by_columns.setdefault(columns, []).append(
-                (merged, sorted(merged), now, mark, *(values[c] for c in columns), row["member_id"]))
-            changed.append((row["member_id"], merged))
+            rows.append((merged, sorted(merged), now, mark, row["member_id"]))
+            changed.append(row["member_id"])
             if row["member_id"] not in self.created:
                 self.updated.add(row["member_id"])
-        for columns, rows in by_columns.items():
-            bulk.update_by_id(Member, ("raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint", *columns),
-                              rows)
-        apply_custom_mapping(changed, self.mapping, now)
+        bulk.update_by_id(Member, ("raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint"), rows)
+        apply_mapping(self.mapping, now, member_ids=changed)
 
 
 def fingerprint(user: dict) -> str:
     """A cheap, stable mark of an X user object as received."""
     return f"{zlib.crc32(repr(user).encode('utf-8', 'surrogatepass')):08x}"
-
-
-FIELD_COLUMNS = tuple(f.key for f in BUILTIN_FIELDS)
