@@ -116,6 +116,15 @@ def save_mapping(mapping: list[FieldMapping]) -> None:
                 [{"member_field": m.member_field, "x_field": m.x_field, "rule": m.rule} for m in mapping]).execute()
 
 
+def changed_entries(old: list[FieldMapping], new: list[FieldMapping]) -> list[FieldMapping]:
+    """The entries of ``new`` that need applying: added, or with another source or rule.
+
+    A member field that lost its source keeps the values it has.
+    """
+    before = set(old)
+    return [m for m in new if m not in before]
+
+
 # -- applying ---------------------------------------------------------------
 
 

@@ -203,3 +203,12 @@ def test_values_are_checked_against_the_field_type(field_type, text, stored):
 def test_bad_values_get_a_clear_message(field_type, text):
     with pytest.raises(CustomFieldError, match=text):
         normalized_value(field_type, text)
+
+
+def test_only_changed_entries_are_reapplied():
+    from ahoy_desktop.mapping import changed_entries
+
+    old = [FieldMapping("name", "name"), FieldMapping("location", "location")]
+    new = [FieldMapping("name", "name", FILL_EMPTY), FieldMapping("location", "location"),
+           FieldMapping("location", "city")]
+    assert changed_entries(old, new) == [FieldMapping("name", "name", FILL_EMPTY), FieldMapping("location", "city")]
