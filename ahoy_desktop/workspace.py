@@ -10,6 +10,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from . import scores
 from .clock import Clock, parse_iso, to_iso
 from .db import get_info, init_db, set_info
 from .db.models import Account, database_proxy
@@ -87,6 +88,16 @@ def sync_account(account: Account, host: SandboxHost, clock: Clock, *, options: 
     account = Account.get_by_id(account.id)
     client = client_for(account, host)
     try:
-        return SyncEngine(account, client, clock, options=options, progress=progress, cancel=cancel).run()
+        report = SyncEngine(account, client, clock, options=options, progress=progress, cancel=cancel).run()
     finally:
         client.close()
+    update_scores_after(report, clock.now())
+    return report
+
+
+def update_scores_after(report: SyncReport, now) -> None:
+    """Scores follow the new activity; the automatic setup follows it too until the user has their own."""
+    if scores.refresh_automatic_setup(now):
+        scores.recompute_all(now, cause=scores.SETUP)
+    else:
+        scores.update_scores(now, report.members_with_new_activity)

@@ -20,7 +20,9 @@ class WorkspaceTooNew(Exception):
     """The file was written by a newer Ahoy Desktop."""
 
 
-V1_MODELS = [m for m in models.ALL_MODELS if m not in (models.CustomField, models.FieldMappingRule)]
+V2_MODELS = [models.CustomField, models.FieldMappingRule]
+V3_MODELS = [models.EventPoints, models.Stage, models.MemberScore, models.StageChange]
+V1_MODELS = [m for m in models.ALL_MODELS if m not in V2_MODELS + V3_MODELS]
 
 
 def _initial_schema(db: Database) -> None:
@@ -31,16 +33,23 @@ def _mapping_and_custom_fields(db: Database) -> None:
     """Custom member fields, and the field mapping stored in the workspace (seeded with the default)."""
     from ..mapping import DEFAULT_MAPPING
 
-    db.create_tables([models.CustomField, models.FieldMappingRule])
+    db.create_tables(V2_MODELS)
     models.FieldMappingRule.insert_many(
         [{"member_field": m.member_field, "x_field": m.x_field, "rule": m.rule} for m in DEFAULT_MAPPING]
     ).execute()
+
+
+def _scoring(db: Database) -> None:
+    """Scores, stages and their history; an index to find activity leaving the 30-day window."""
+    db.create_tables(V3_MODELS)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "activity_occurred_member" ON "activity" ("occurred_at", "member_id")')
 
 
 # (version, description, step). Append only; never edit a released step.
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "initial schema", _initial_schema),
     (2, "field mapping and custom fields", _mapping_and_custom_fields),
+    (3, "scoring", _scoring),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -189,6 +189,44 @@ class FieldMappingRule(BaseModel):
         table_name = "field_mapping"
 
 
+class EventPoints(BaseModel):
+    """What one activity of a kind is worth (1 to 10), and whether the kind counts at all."""
+
+    kind = CharField(primary_key=True)
+    points = IntegerField()
+    tracked = BooleanField(default=True)
+
+
+class Stage(BaseModel):
+    """An activity stage: a badge for members whose 30-day score is in its range."""
+
+    name = CharField()
+    colour = CharField(default="#4e79a7")
+    min_points = IntegerField()
+    max_points = IntegerField(null=True)  # None: open-ended
+
+
+class MemberScore(BaseModel):
+    """A member's score over the last 30 days and the stage it puts them in."""
+
+    member = ForeignKeyField(Member, primary_key=True, backref="score", on_delete="CASCADE")
+    score = IntegerField(default=0, index=True)
+    stage = ForeignKeyField(Stage, null=True, backref="members", on_delete="SET NULL")
+    computed_at = UTCDateTimeField()
+
+
+class StageChange(BaseModel):
+    """A member moving between stages, and why: their activity, time passing, or a new setup."""
+
+    member = ForeignKeyField(Member, backref="stage_changes", on_delete="CASCADE")
+    from_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL", backref="+")
+    to_stage = ForeignKeyField(Stage, null=True, on_delete="SET NULL", backref="+")
+    from_name = CharField(default="")  # kept so history reads right after a stage is renamed or deleted
+    to_name = CharField(default="")
+    at = UTCDateTimeField(index=True)
+    cause = CharField()  # "activity", "time" or "setup"
+
+
 class OwnPost(BaseModel):
     """One of a connected account's own posts, with its last-seen metrics."""
 
@@ -291,6 +329,10 @@ ALL_MODELS = [
     MemberCustomValue,
     CustomField,
     FieldMappingRule,
+    EventPoints,
+    Stage,
+    MemberScore,
+    StageChange,
     OwnPost,
     Activity,
     SyncCursor,
