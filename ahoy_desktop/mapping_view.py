@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .db.models import Member
-from .mapping import DEFAULT_MAPPING, FieldMapping
-from .member_fields import BUILTIN_BY_KEY, BUILTIN_FIELDS, MemberField
+from .db.models import CustomField, Member
+from .mapping import FieldMapping, load_mapping
+from .member_fields import BUILTIN_FIELDS, MemberField
 from .xfields import MISSING, X_FIELDS, X_FIELDS_BY_KEY, XField, read_field
-
-SCAN_CHUNK = 500
 
 MAPPED, X_ONLY, MEMBER_ONLY = "mapped", "x_only", "member_only"
 
@@ -68,17 +66,26 @@ def example_values(keys: list[str]) -> dict[str, Example]:
     return found
 
 
+def member_fields() -> list[MemberField]:
+    """The built-in member fields, then the workspace's custom ones."""
+    custom = [MemberField(c.key, c.name, c.type, builtin=False)
+              for c in CustomField.select().order_by(CustomField.id)]
+    return [*BUILTIN_FIELDS, *custom]
+
+
 def mapping_rows(mapping: list[FieldMapping] | None = None) -> list[MappingRow]:
-    """The rows of the mapping view: mapped pairs, X fields not used, member fields with no source."""
-    mapping = DEFAULT_MAPPING if mapping is None else mapping
+    """The rows of the mapping view: mapped pairs, X fields not used, member fields with no source.
+
+    ``mapping`` defaults to the one stored in the workspace, which the sync applies.
+    """
+    mapping = load_mapping() if mapping is None else mapping
+    fields = {f.key: f for f in member_fields()}
+    mapping = [m for m in mapping if m.x_field in X_FIELDS_BY_KEY and m.member_field in fields]
     examples = example_values([f.key for f in X_FIELDS])
-    rows = [
-        MappingRow(MAPPED, X_FIELDS_BY_KEY.get(m.x_field), BUILTIN_BY_KEY.get(m.member_field), m.rule,
-                   examples.get(m.x_field))
-        for m in mapping
-    ]
+    rows = [MappingRow(MAPPED, X_FIELDS_BY_KEY[m.x_field], fields[m.member_field], m.rule, examples.get(m.x_field))
+            for m in mapping]
     used_x = {m.x_field for m in mapping}
     filled = {m.member_field for m in mapping}
     rows += [MappingRow(X_ONLY, f, None, None, examples.get(f.key)) for f in X_FIELDS if f.key not in used_x]
-    rows += [MappingRow(MEMBER_ONLY, None, f, None, None) for f in BUILTIN_FIELDS if f.key not in filled]
+    rows += [MappingRow(MEMBER_ONLY, None, f, None, None) for f in fields.values() if f.key not in filled]
     return rows

@@ -23,7 +23,8 @@ MIN_POINTS, MAX_POINTS = 1, 10
 DEFAULT_POINTS: dict[str, int] = {"mention": 3, "reply": 4, "quote": 5, "like": 1, "retweet": 2}
 
 SETUP_KEY = "scoring_setup"  # "automatic" until the user saves a setup of their own
-SCORES_AS_OF_KEY = "scores_as_of"
+SCORES_AS_OF_KEY = "scores_as_of"  # the time scores are current for
+SCORED_THROUGH_KEY = "scored_through_activity"  # the last activity id counted
 LATEST_CLOCK_KEY = "latest_clock_seen"
 
 ACTIVITY, TIME, SETUP = "activity", "time", "setup"
@@ -58,10 +59,10 @@ class ScoringSetup:
 # -- the setup ---------------------------------------------------------------
 
 
-def known_kinds() -> list[str]:
-    """Every kind the app records: the five of today, then any other kind found in the workspace."""
-    found = [k for (k,) in Activity.select(Activity.kind).distinct().tuples()]
-    return list(DEFAULT_POINTS) + sorted(k for k in found if k not in DEFAULT_POINTS)
+def known_kinds(found: list[str] = ()) -> list[str]:
+    """Every kind the app records: the five of today, then any other stored or ``found``."""
+    stored = [k for (k,) in EventPoints.select(EventPoints.kind).tuples()]
+    return list(dict.fromkeys([*DEFAULT_POINTS, *sorted(stored), *sorted(found)]))
 
 
 def validate(setup: ScoringSetup) -> list[str]:
@@ -94,8 +95,7 @@ def validate(setup: ScoringSetup) -> list[str]:
 
 def load_setup() -> ScoringSetup:
     rows = {r.kind: r for r in EventPoints.select()}
-    kinds = known_kinds() + [k for k in rows if k not in DEFAULT_POINTS]
-    points = {k: rows[k].points if k in rows else DEFAULT_POINTS.get(k, MIN_POINTS) for k in dict.fromkeys(kinds)}
+    points = {k: rows[k].points if k in rows else DEFAULT_POINTS.get(k, MIN_POINTS) for k in known_kinds()}
     tracked = {k for k in points if k not in rows or rows[k].tracked}
     stages = [StageDef(s.name, s.min_points, s.max_points, s.colour, s.id)
               for s in Stage.select().order_by(Stage.min_points)]
@@ -164,57 +164,89 @@ def recompute(now: datetime, *, member_ids: list[int] | None = None, cause: str 
     """
     db = database_proxy.obj
     p = db.param
-    setup = load_setup()
-    case_sql, case_params = _points_case(setup.tracked_points())
+    if member_ids is not None and not member_ids:
+        return 0
+    case_sql, case_params = _points_case(load_setup().tracked_points())
     start, end = _window(now)
-    if member_ids is not None:
-        if not member_ids:
-            return 0
-        only = f" AND a.\"member_id\" IN ({', '.join(p for _ in member_ids)})"
-        only_members = f"m.\"id\" IN ({', '.join(p for _ in member_ids)})"
-    else:
-        only, only_members = "", None
-    db.execute_sql('DROP TABLE IF EXISTS temp."new_score"')
-    db.execute_sql('CREATE TEMP TABLE "new_score" ("member_id" INTEGER PRIMARY KEY, "score" INTEGER)')
-    db.execute_sql(
-        f'INSERT INTO temp."new_score" SELECT a."member_id", SUM({case_sql}) FROM "activity" a '
+    only = f" AND a.\"member_id\" IN ({', '.join(p for _ in member_ids)})" if member_ids is not None else ""
+    _new_score_table(
+        f'SELECT a."member_id", SUM({case_sql}) FROM "activity" a '
         f'WHERE a."occurred_at" > {p} AND a."occurred_at" <= {p}{only} GROUP BY a."member_id"',
         [*case_params, start, end, *(member_ids or [])])
-    stage_sql = _stage_case('COALESCE(n."score", 0)')
-    zero_has_stage = Stage.select().where(Stage.min_points <= 0).exists()
-    if only_members is not None:
-        targets, target_params = only_members, list(member_ids)
-    elif zero_has_stage:
-        targets, target_params = "1 = 1", []
+    if member_ids is not None:
+        targets, params = f'm."id" IN ({", ".join(p for _ in member_ids)})', list(member_ids)
+    elif Stage.select().where(Stage.min_points <= 0).exists():
+        targets, params = "1 = 1", []
     else:  # members with points now, or with a score or stage to clear
         targets = ('(m."id" IN (SELECT "member_id" FROM temp."new_score") OR m."id" IN '
                    '(SELECT "member_id" FROM "member_score" WHERE "score" <> 0 OR "stage_id" IS NOT NULL))')
-        target_params = []
+        params = []
+    return _store_new_scores(now, cause, targets, params)
+
+
+def add_new_activity(now: datetime, after_activity_id: int) -> int:
+    """Add the points of activities stored after ``after_activity_id`` to their members' scores.
+
+    Exact when the scores were current at ``now`` before those activities came
+    (``update_scores`` makes them so first): a sync only ever adds activity.
+    Call inside a write transaction; returns how many stages changed.
+    """
+    db = database_proxy.obj
+    p = db.param
+    case_sql, case_params = _points_case(load_setup().tracked_points())
+    start, end = _window(now)
+    # The new rows are found by id range first; grouping them straight from the table would walk an index.
+    _new_score_table(
+        f'SELECT d."member_id", COALESCE(s."score", 0) + d."points" FROM (SELECT a."member_id", '
+        f'SUM(CASE WHEN a."occurred_at" > {p} AND a."occurred_at" <= {p} THEN {case_sql} ELSE 0 END) AS "points" '
+        f'FROM a GROUP BY a."member_id") d LEFT JOIN "member_score" s ON s."member_id" = d."member_id"',
+        [after_activity_id, start, end, *case_params],
+        with_sql=f'WITH a AS MATERIALIZED (SELECT "member_id", "kind", "occurred_at" FROM "activity" WHERE "id" > {p})')
+    return _store_new_scores(now, ACTIVITY, 'm."id" IN (SELECT "member_id" FROM temp."new_score")', [])
+
+
+def _new_score_table(select_sql: str, params: list, with_sql: str = "") -> None:
+    db = database_proxy.obj
+    db.execute_sql('DROP TABLE IF EXISTS temp."new_score"')
+    db.execute_sql('CREATE TEMP TABLE "new_score" ("member_id" INTEGER PRIMARY KEY, "score" INTEGER)')
+    db.execute_sql(f'{with_sql} INSERT INTO temp."new_score" {select_sql}', params)
+
+
+def _store_new_scores(now: datetime, cause: str, targets: str, target_params: list) -> int:
+    """Record stage changes and store the scores in temp.new_score for the ``targets`` members."""
+    db = database_proxy.obj
+    p = db.param
+    stage_sql = _stage_case('COALESCE(n."score", 0)')
     source = (f'FROM "member" m LEFT JOIN temp."new_score" n ON n."member_id" = m."id" '
               f'LEFT JOIN "member_score" s ON s."member_id" = m."id" WHERE {targets}')
-    to_db = Activity.occurred_at.db_value
+    at = Activity.occurred_at.db_value(now)
     changed = db.execute_sql(
         f'INSERT INTO "stage_change" ("member_id", "from_stage_id", "to_stage_id", "from_name", "to_name", "at", '
         f'"cause") SELECT m."id", s."stage_id", {stage_sql}, '
         f'COALESCE((SELECT "name" FROM "stage" WHERE "id" = s."stage_id"), \'\'), '
         f'COALESCE((SELECT "name" FROM "stage" WHERE "id" = {stage_sql}), \'\'), {p}, {p} '
         f'{source} AND s."stage_id" IS NOT {stage_sql}',
-        [to_db(now), cause, *target_params]).rowcount
+        [at, cause, *target_params]).rowcount
     db.execute_sql(
         f'INSERT INTO "member_score" ("member_id", "score", "stage_id", "computed_at") '
         f'SELECT m."id", COALESCE(n."score", 0), {stage_sql}, {p} {source} '
         f'ON CONFLICT ("member_id") DO UPDATE SET "score" = excluded."score", "stage_id" = excluded."stage_id", '
         f'"computed_at" = excluded."computed_at" '
         f'WHERE "member_score"."score" IS NOT excluded."score" OR "member_score"."stage_id" IS NOT excluded."stage_id"',
-        [to_db(now), *target_params])
+        [at, *target_params])
     db.execute_sql('DROP TABLE temp."new_score"')
     return changed
+
+
+def _last_activity_id() -> int:
+    return database_proxy.obj.execute_sql('SELECT MAX("id") FROM "activity"').fetchone()[0] or 0
 
 
 def recompute_all(now: datetime, cause: str = SETUP) -> int:
     with write_transaction(database_proxy):
         changed = recompute(now, cause=cause)
         set_info(SCORES_AS_OF_KEY, Activity.occurred_at.db_value(now))
+        set_info(SCORED_THROUGH_KEY, str(_last_activity_id()))
     return changed
 
 
@@ -226,22 +258,25 @@ def members_leaving_window(since: datetime, now: datetime) -> list[int]:
         f'AND "occurred_at" <= {database_proxy.obj.param}', (to_db(since - WINDOW), to_db(now - WINDOW)))]
 
 
-def update_scores(now: datetime, member_ids: set[int] | None = None) -> int:
-    """The incremental update: members whose activity left the window, then those with new activity."""
-    as_of = get_info(SCORES_AS_OF_KEY)
-    if as_of is None:
+def update_scores(now: datetime) -> int:
+    """The incremental update: members whose activity left the window, then activity added since last time."""
+    as_of, through = get_info(SCORES_AS_OF_KEY), get_info(SCORED_THROUGH_KEY)
+    if as_of is None or through is None:
         return recompute_all(now, cause=ACTIVITY)
     since = Activity.occurred_at.python_value(as_of)
+    now = max(now, since)
     changed = 0
     with write_transaction(database_proxy):
+        # The delta first: the full recount of members whose activity left the window then includes it.
+        last = _last_activity_id()
+        if last > int(through):
+            changed += add_new_activity(now, int(through))
         if now > since:
             leaving = members_leaving_window(since, now)
-            for start in range(0, len(leaving), 500):
-                changed += recompute(now, member_ids=leaving[start:start + 500], cause=TIME)
-        fresh = sorted(member_ids or ())
-        for start in range(0, len(fresh), 500):
-            changed += recompute(now, member_ids=fresh[start:start + 500], cause=ACTIVITY)
-        set_info(SCORES_AS_OF_KEY, Activity.occurred_at.db_value(max(now, since)))
+            for start in range(0, len(leaving), 2000):
+                changed += recompute(now, member_ids=leaving[start:start + 2000], cause=TIME)
+        set_info(SCORES_AS_OF_KEY, Activity.occurred_at.db_value(now))
+        set_info(SCORED_THROUGH_KEY, str(last))
     return changed
 
 
@@ -278,7 +313,7 @@ def automatic_setup(now: datetime) -> ScoringSetup:
     Stage thresholds split the active members roughly 60 / 30 / 10.
     """
     counts = kind_counts(now)
-    kinds = known_kinds()
+    kinds = known_kinds(list(counts))
     most = max(counts.values(), default=0)
     points = {}
     for kind in kinds:

@@ -100,4 +100,4 @@ def update_scores_after(report: SyncReport, now) -> None:
     if scores.refresh_automatic_setup(now):
         scores.recompute_all(now, cause=scores.SETUP)
     else:
-        scores.update_scores(now, report.members_with_new_activity)
+        scores.update_scores(now)

@@ -99,7 +99,7 @@ def test_stage_changes_are_recorded_with_their_cause(history, clock):
                for c in StageChange.select().where(StageChange.cause == "time")}
     assert changes == {history["ada"].id: ("Champion", "Regular", "time"), history["bo"].id: ("Regular", "", "time")}
     history["add"](history["bo"], "quote", timedelta(0))
-    scores.update_scores(clock.now(), {history["bo"].id})
+    scores.update_scores(clock.now())
     last = StageChange.select().order_by(StageChange.id.desc()).get()
     assert (last.member_id, last.from_name, last.to_name, last.cause) == (history["bo"].id, "", "Regular", "activity")
 

@@ -80,7 +80,6 @@ class SyncController(QObject):
     """One sync run at a time; requests made meanwhile are queued."""
 
     progress = Signal(object)  # SyncProgress
-    account_started = Signal(int)
     account_finished = Signal(object)  # SyncReport
     account_failed = Signal(int, str)
     finished = Signal(object)  # Changes
@@ -96,7 +95,7 @@ class SyncController(QObject):
         self._timer.setInterval(SCHEDULE_CHECK_MS)
         self._timer.timeout.connect(self.sync_due)
         self.progress.connect(self._note_progress)
-        self.last_progress: dict[int, object] = {}
+        self.last_progress: dict[int, object] = {}  # account id -> its latest SyncProgress
 
     # -- state -----------------------------------------------------------
 
@@ -185,13 +184,16 @@ class SyncController(QObject):
         worker.finished.connect(self._worker_finished)
         worker.finished.connect(thread.quit)
         self._thread, self._worker = thread, worker
+        log.info("sync started for accounts %s", ids)
         self.running_changed.emit(True)
         thread.start()
 
     @Slot(object)
     def _worker_finished(self, changes: Changes) -> None:
+        log.info("sync finished: %d new activities", sum(changes.activities_added.values()))
         thread = self._thread
         if thread is not None:
+            thread.quit()  # the queued quit from the worker has not run yet: we are the main thread
             thread.wait()
         self._cleanup()
         self.finished.emit(changes)
