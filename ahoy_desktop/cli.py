@@ -13,6 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .accounts import active_accounts
 from .clock import Clock, parse_iso
 from .db import WorkspaceTooNew, close_db
 from .db.models import Account
@@ -84,7 +85,7 @@ def run_sync(args) -> int:
             except (ValueError, OSError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
-        accounts = session.accounts()
+        accounts = active_accounts()
         if not accounts:
             print(f"{session.path}: no connected account. Use --sample or --world FILE.", file=sys.stderr)
             return 1

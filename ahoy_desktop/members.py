@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from peewee import JOIN, SqliteDatabase
 
+from .db import bulk
 from .db.models import Account, Activity, HandleHistory, Identity, Member, OwnPost, database_proxy
 from .db.sqlite import write_transaction
-from .mapping import DEFAULT_MAPPING, FieldMapping, planned_values
+from .mapping import FieldMapping, load_mapping, planned_values
 from .member_fields import BUILTIN_BY_KEY, NUMBER
+from .sync.posts import LIKE, RETWEET
 
 SORT_NAME, SORT_HANDLE, SORT_ACTIVITY, SORT_LAST_ACTIVE, SORT_FIRST_SEEN = (
     "name", "handle", "activity", "last_active", "first_seen")
@@ -79,17 +81,25 @@ def _search_clause(search: str) -> tuple[str, list]:
 
     An ASCII fragment uses ``lower()`` (fast, in C). Any other fragment (a
     Cyrillic or Japanese name) needs Unicode case folding, which SQLite only
-    has through a Python function: several times slower, so kept to these.
+    has through a Python function, several times slower: it runs only for
+    fragments that need it, and only on values that are not plain ASCII.
     """
     text = search.strip()
     if not text:
         return "", []
     if text.isascii():
-        fold, pattern = "lower", f"%{_escape_like(text.lower())}%"
+        fold, folded = "lower", text.lower()
     else:
-        fold, pattern = _unicode_fold_function(), f"%{_escape_like(_casefold(text))}%"
-    return (f'({fold}(m."name") LIKE ? ESCAPE \'\\\' OR {fold}(m."x_handle") LIKE ? ESCAPE \'\\\')',
-            [pattern, pattern])
+        fold, folded = _unicode_fold_function(), _casefold(text)
+    pattern = f"%{_escape_like(folded)}%"
+    terms = []
+    for column in ('m."name"', 'm."x_handle"'):
+        match = f"{fold}({column}) LIKE ? ESCAPE '\\'"
+        if fold == FOLD_FUNCTION and not folded.isascii():
+            # Folding keeps ASCII text ASCII; more bytes than characters means something else.
+            match = f"length({column}) <> length(CAST({column} AS BLOB)) AND {match}"
+        terms.append(f"({match})")
+    return f"({' OR '.join(terms)})", [pattern, pattern]
 
 
 def _unicode_fold_function() -> str:
@@ -143,11 +153,30 @@ def list_members(query: MemberQuery, limit: int, after: MemberRow | None = None)
     order_by = ", ".join(f"{expr} {'ASC' if asc else 'DESC'}" for expr, asc in order)
     sql = (f'SELECT {_ROW_COLUMNS}, {keys} FROM "{Member._meta.table_name}" m{where} '
            f"ORDER BY {order_by} LIMIT ?")
-    rows = _run(sql, [*params, limit]).fetchall()
-    to_time = Member.first_seen_at.python_value
-    width = len(order)
-    return [MemberRow(r[0], r[1] or "", r[2] or "", r[3] or 0, to_time(r[4]), to_time(r[5]), tuple(r[-width:]))
+    return _member_rows(_run(sql, [*params, limit]).fetchall(), len(order))
+
+
+def members_by_id(ids: list[int], query: MemberQuery) -> dict[int, MemberRow]:
+    """The rows of these members as ``query`` lists them (search ignored), keys included."""
+    order = _order(query)
+    keys = ", ".join(expr for expr, _ in order)
+    sql = f'SELECT {_ROW_COLUMNS}, {keys} FROM "{Member._meta.table_name}" m WHERE m."id" IN'
+    return {row.id: row for row in _member_rows(bulk.select_in(sql, (), list(ids)), len(order))}
+
+
+def _member_rows(rows: list[tuple], width: int) -> list[MemberRow]:
+    return [MemberRow(r[0], r[1] or "", r[2] or "", r[3] or 0, _utc(r[4]), _utc(r[5]), tuple(r[-width:]))
             for r in rows]
+
+
+def _utc(value) -> datetime | None:
+    """A stored time as aware UTC; ``fromisoformat`` is many times faster than peewee's parsing."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    return Member.first_seen_at.python_value(value)
 
 
 def count_members(search: str = "") -> int:
@@ -199,10 +228,11 @@ class MemberDetail:
     activity_count: int
     first_active_at: datetime | None
     last_active_at: datetime | None
+    last_active_estimated: bool  # the latest activity is a like or retweet, dated when Ahoy saw it
     first_seen_at: datetime
 
 
-def member_detail(member_id: int, mapping: list[FieldMapping] = DEFAULT_MAPPING) -> MemberDetail | None:
+def member_detail(member_id: int, mapping: list[FieldMapping] | None = None) -> MemberDetail | None:
     member = Member.get_or_none(Member.id == member_id)
     if member is None:
         return None
@@ -222,13 +252,20 @@ def member_detail(member_id: int, mapping: list[FieldMapping] = DEFAULT_MAPPING)
         activity_count=member.activity_count,
         first_active_at=member.first_active_at,
         last_active_at=member.last_active_at,
+        last_active_estimated=member.last_active_at is not None and not Activity.select().where(
+            Activity.member == member_id, Activity.occurred_at == member.last_active_at,
+            Activity.estimated == False).exists(),  # noqa: E712
         first_seen_at=member.first_seen_at,
     )
 
 
-def x_values(raw_user: dict | None, mapping: list[FieldMapping] = DEFAULT_MAPPING) -> dict[str, object]:
-    """The value each mapped built-in field takes from X's user object, ignoring manual marks."""
-    return planned_values(raw_user or {}, mapping, {}, set())
+def x_values(raw_user: dict | None, mapping: list[FieldMapping] | None = None) -> dict[str, object]:
+    """The value each mapped built-in field takes from X's user object, ignoring manual marks.
+
+    ``mapping`` is the workspace's own unless given. Rules are ignored too: a
+    "fill empty" field still has a value from X to go back to.
+    """
+    return planned_values(raw_user or {}, load_mapping() if mapping is None else mapping, {}, set())
 
 
 @dataclass(frozen=True)
@@ -239,14 +276,22 @@ class TimelineItem:
     estimated: bool
     text: str  # as X sent it (escaped): unescape for display only
     post_id: str  # the member's post, or the account's own post liked / retweeted
+    target_post_id: str  # the account's own post it replies to, quotes, likes... ("" if none)
     target_text: str  # the account's own post it replies to, quotes, likes... ("" if unknown)
     account_handle: str
+
+    @property
+    def link_post_id(self) -> str:
+        """The post a link opens: for a like or retweet, the account's own post."""
+        if self.kind in (LIKE, RETWEET) and self.target_post_id:
+            return self.target_post_id
+        return self.post_id
 
 
 def member_timeline(member_id: int, limit: int, offset: int = 0) -> list[TimelineItem]:
     """A member's activities, newest first, a page at a time (the (member, time) index serves it)."""
     query = (Activity.select(Activity.id, Activity.kind, Activity.occurred_at, Activity.estimated, Activity.text,
-                             Activity.post_id, OwnPost.text, Account.username)
+                             Activity.post_id, Activity.target_post_id, OwnPost.text, Account.username)
              .join(Account, on=(Account.id == Activity.account))
              .switch(Activity)
              .join(OwnPost, join_type=JOIN.LEFT_OUTER,
@@ -254,8 +299,9 @@ def member_timeline(member_id: int, limit: int, offset: int = 0) -> list[Timelin
              .where(Activity.member == member_id)
              .order_by(Activity.occurred_at.desc(), Activity.id.desc())
              .limit(limit).offset(offset))
-    return [TimelineItem(i, kind, when, bool(estimated), text or "", post_id, target or "", handle or "")
-            for i, kind, when, estimated, text, post_id, target, handle in query.tuples()]
+    return [TimelineItem(i, kind, when, bool(estimated), text or "", post_id, target_id or "", target or "",
+                         handle or "")
+            for i, kind, when, estimated, text, post_id, target_id, target, handle in query.tuples()]
 
 
 def post_url(post_id: str) -> str:
@@ -300,7 +346,7 @@ def set_field_by_hand(member_id: int, key: str, text: str):
     return value
 
 
-def use_x_value(member_id: int, key: str, mapping: list[FieldMapping] = DEFAULT_MAPPING):
+def use_x_value(member_id: int, key: str, mapping: list[FieldMapping] | None = None):
     """Forget a typed value: the field follows X again, from the stored user object; return the value.
 
     With no value from X (a field the mapping does not fill, or one X did

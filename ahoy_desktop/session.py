@@ -74,9 +74,6 @@ class WorkspaceSession:
     def lockout_start(self) -> datetime | None:
         return scoring_lockout_start()
 
-    def accounts(self) -> list[Account]:
-        return list(Account.select().order_by(Account.connected_at, Account.id))
-
     # -- actions -----------------------------------------------------------
 
     def fast_forward(self, days: float = 1.0) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QLocale
 
+from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.dashboard import daily_activity, day_bounds
 from ahoy_desktop.db.models import Account, Activity, Member
@@ -189,7 +190,7 @@ def bar_total(tab) -> int:
 def test_sample_workspace_chart_shows_every_activity_of_the_window(sample_context, make_tab, qtbot):
     from ahoy_desktop.workspace import sync_account
 
-    for account in sample_context.session.accounts():
+    for account in active_accounts():
         assert sync_account(account, sample_context.session.host, sample_context.clock).outcome == "ok"
     tab = make_tab(sample_context)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from ahoy_desktop import scores
+from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.db.models import Account, Activity, Member, MemberScore, StageChange
 from ahoy_desktop.scores import ScoringError, ScoringSetup, StageDef
 from ahoy_desktop.workspace import sync_account
@@ -134,7 +135,7 @@ def test_lockout_countdown_restart_and_clock_set_back(db_path, clock):
 
 def test_automatic_setup_on_the_sample_workspace(sample_context):
     session = sample_context.session
-    account = session.accounts()[0]
+    account = active_accounts()[0]
     assert sync_account(account, session.host, sample_context.clock).outcome == "ok"
     setup = scores.load_setup()
     assert scores.is_automatic()
@@ -149,7 +150,7 @@ def test_automatic_setup_on_the_sample_workspace(sample_context):
 
 def test_incremental_equals_full_after_a_sync(sample_context):
     session = sample_context.session
-    account = session.accounts()[0]
+    account = active_accounts()[0]
     sync_account(account, session.host, sample_context.clock)
     scores.save_setup(scores.load_setup())  # the user keeps it: no automatic changes from now on
     sample_context.clock.advance(timedelta(days=2))

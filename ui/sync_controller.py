@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.db.models import Account
 from ahoy_desktop.settings import OWN_POSTS_DAYS, RATE_WAIT_LIMIT_MINUTES, SYNC_INTERVAL_HOURS
@@ -26,6 +27,7 @@ from .context import AppContext
 log = logging.getLogger(__name__)
 
 SCHEDULE_CHECK_MS = 30_000
+RETRY_AFTER = timedelta(minutes=15)  # X's rate-limit window
 
 
 class SyncWorker(QObject):
@@ -54,7 +56,7 @@ class SyncWorker(QObject):
             self.current_account = account_id
             try:
                 account = Account.get_or_none(Account.id == account_id)
-                if account is None:
+                if account is None or account.disconnected_at is not None:
                     continue
                 report = sync_account(account, session.host, session.clock, options=options,
                                       progress=self.progress.emit, cancel=self.cancel)
@@ -112,10 +114,18 @@ class SyncController(QObject):
         return timedelta(hours=self.context.settings.get(SYNC_INTERVAL_HOURS))
 
     def next_sync_at(self, account: Account) -> datetime:
-        """When the schedule syncs this account next (now, if it never synced)."""
-        if account.last_sync_at is None:
-            return self.context.clock.now()
-        return account.last_sync_at + self.interval()
+        """When the schedule syncs this account next.
+
+        Now, if it never completed a sync or the last one was cancelled (the
+        import resumes from its cursors); one X rate-limit window after a
+        failure or a rate-limit stop; else the interval after the last sync.
+        """
+        last = account.last_sync_at
+        if last is None or not account.first_import_done or account.last_sync_outcome == "cancelled":
+            return last or self.context.clock.now()
+        if account.last_sync_outcome in ("failed", "rate_limited"):
+            return last + RETRY_AFTER
+        return last + self.interval()
 
     # -- actions -----------------------------------------------------------
 
@@ -132,7 +142,7 @@ class SyncController(QObject):
         if self.context.session is None:
             return
         now = self.context.clock.now()
-        due = [a.id for a in self.context.session.accounts() if self.next_sync_at(a) <= now]
+        due = [a.id for a in active_accounts() if self.next_sync_at(a) <= now]
         if due:
             self.sync(due)
 
@@ -141,7 +151,7 @@ class SyncController(QObject):
         if self.context.session is None:
             return
         if account_ids is None:
-            account_ids = [a.id for a in self.context.session.accounts()]
+            account_ids = [a.id for a in active_accounts()]
         running = self.running_account()
         for account_id in account_ids:
             if account_id not in self._pending and account_id != running:
@@ -181,7 +191,7 @@ class SyncController(QObject):
         worker.progress.connect(self.progress)
         worker.account_finished.connect(self.account_finished)
         worker.account_failed.connect(self.account_failed)
-        worker.finished.connect(self._worker_finished)
+        worker.finished.connect(self._worker_finished)  # a bound slot: delivered in the main thread
         worker.finished.connect(thread.quit)
         self._thread, self._worker = thread, worker
         log.info("sync started for accounts %s", ids)
@@ -190,6 +200,8 @@ class SyncController(QObject):
 
     @Slot(object)
     def _worker_finished(self, changes: Changes) -> None:
+        if self._worker is None or self.sender() is not self._worker:
+            return  # a run stopped by shutdown(): its signal arrives after the fact
         log.info("sync finished: %d new activities", sum(changes.activities_added.values()))
         thread = self._thread
         if thread is not None:

@@ -88,6 +88,7 @@ class SyncReport:
             "requests": dict(self.requests),
             "resources": dict(self.resources),
             "waits": [[e, round(s, 1)] for e, s in self.waits],
+            "resume_after": self.resume_after.isoformat() if self.resume_after else None,
         }
 
 
