@@ -113,7 +113,7 @@ class SyncController(QObject):
     def interval(self) -> timedelta:
         return timedelta(hours=self.context.settings.get(SYNC_INTERVAL_HOURS))
 
-    def next_sync_at(self, account: Account) -> datetime:
+    def next_sync_at(self, account: Account, now: datetime | None = None) -> datetime:
         """When the schedule syncs this account next.
 
         Now, if it never completed a sync or the last one was cancelled (the
@@ -122,7 +122,7 @@ class SyncController(QObject):
         """
         last = account.last_sync_at
         if last is None or not account.first_import_done or account.last_sync_outcome == "cancelled":
-            return last or self.context.clock.now()
+            return last or now or self.context.clock.now()
         if account.last_sync_outcome in ("failed", "rate_limited"):
             return last + RETRY_AFTER
         return last + self.interval()
@@ -142,7 +142,7 @@ class SyncController(QObject):
         if self.context.session is None:
             return
         now = self.context.clock.now()
-        due = [a.id for a in active_accounts() if self.next_sync_at(a) <= now]
+        due = [a.id for a in active_accounts() if self.next_sync_at(a, now) <= now]
         if due:
             self.sync(due)
 

@@ -1,0 +1,271 @@
+"""The main window: five tabs over one open workspace, menus and a status bar.
+
+It owns the workspace session and the sync controller, and tells the tabs
+when a workspace opens or something changed; the tabs do the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+)
+
+from ahoy_desktop import __version__
+from ahoy_desktop.changes import Changes
+from ahoy_desktop.db import WorkspaceTooNew
+from ahoy_desktop.paths import default_workspace_path, sample_workspace_path
+from ahoy_desktop.session import WorkspaceSession, delete_workspace_files
+from ahoy_desktop.settings import CURRENT_TAB, LAST_WORKSPACE, WINDOW_GEOMETRY
+
+from .context import AppContext
+from .dashboard_tab import DashboardTab
+from .integrations_tab import IntegrationsTab
+from .mapping_tab import MappingTab
+from .members_tab import MembersTab
+from .scoring_tab import ScoringTab
+from .sync_controller import SyncController
+from .sync_status import SyncStatusLabel
+
+log = logging.getLogger(__name__)
+
+WORKSPACE_FILTER = "Ahoy workspaces (*.ahoy.sqlite *.sqlite);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        context.sync = SyncController(context, self)
+        self.setMinimumSize(960, 620)
+
+        self.integrations = IntegrationsTab(context)
+        self.members = MembersTab(context)
+        self.mapping = MappingTab(context)
+        self.scoring = ScoringTab(context)
+        self.dashboard = DashboardTab(context)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for tab, title in (
+            (self.integrations, self.tr("Integrations")),
+            (self.members, self.tr("Members")),
+            (self.mapping, self.tr("Data Mapping")),
+            (self.scoring, self.tr("Scoring")),
+            (self.dashboard, self.tr("Dashboard")),
+        ):
+            self.tabs.addTab(tab, title)
+        self.setCentralWidget(self.tabs)
+
+        self.integrations.sample_requested.connect(self.open_sample)
+        context.open_member_requested.connect(lambda _member_id: self.tabs.setCurrentWidget(self.members))
+
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_window_state()
+
+    # -- building ----------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.new_action = self._action(file_menu, self.tr("&New workspace…"), self.new_workspace, QKeySequence.New)
+        self.open_action = self._action(file_menu, self.tr("&Open workspace…"), self.choose_workspace,
+                                        QKeySequence.Open)
+        file_menu.addSeparator()
+        self.sample_action = self._action(file_menu, self.tr("Try with &sample data"), self.open_sample)
+        self.delete_sample_action = self._action(file_menu, self.tr("&Delete sample workspace…"),
+                                                 self.delete_sample)
+        file_menu.addSeparator()
+        self.sync_all_action = self._action(file_menu, self.tr("S&ync all accounts now"), self.sync_all,
+                                            QKeySequence.Refresh)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.Quit)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for index in range(self.tabs.count()):
+            self._action(view_menu, self.tabs.tabText(index), lambda i=index: self.tabs.setCurrentIndex(i),
+                         QKeySequence(f"Ctrl+{index + 1}"))
+        view_menu.addSeparator()
+        self.fast_forward_action = self._action(view_menu, self.tr("&Fast-forward the sample a day"),
+                                                self.fast_forward, QKeySequence("Ctrl+Shift+F"))
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&About Ahoy Desktop"), self.show_about)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_status_bar(self) -> None:
+        self.sync_status = SyncStatusLabel(self.context)
+        self.statusBar().addWidget(self.sync_status, 1)
+        self.sample_clock = QLabel()
+        self.sample_clock.setAccessibleName(self.tr("Sample workspace clock"))
+        self.fast_forward_button = QPushButton(self.tr("Fast-forward a day"))
+        self.fast_forward_button.setToolTip(
+            self.tr("Move the sample workspace's clock one day ahead, to watch refreshes find new activity "
+                    "and the scoring lockout end."))
+        self.fast_forward_button.clicked.connect(self.fast_forward)
+        self.statusBar().addPermanentWidget(self.sample_clock)
+        self.statusBar().addPermanentWidget(self.fast_forward_button)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.timeout.connect(self._update_sample_clock)
+        self._clock_timer.start(1000)
+
+    def _restore_window_state(self) -> None:
+        geometry = self.context.settings.get(WINDOW_GEOMETRY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self.tabs.setCurrentIndex(min(self.context.settings.get(CURRENT_TAB), self.tabs.count() - 1))
+
+    # -- workspaces ------------------------------------------------------------
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a workspace file (created if new); False, with a message, if it can't be."""
+        return self._open(lambda: WorkspaceSession(path, self.context.clock, self.context.settings))
+
+    @Slot()
+    def open_sample(self) -> bool:
+        return self._open(lambda: WorkspaceSession.open_sample(self.context.clock, self.context.settings))
+
+    def _open(self, make_session) -> bool:
+        self._close_session()
+        try:
+            session = make_session()
+        except WorkspaceTooNew as exc:
+            QMessageBox.warning(self, self.tr("Workspace not opened"), str(exc))
+            return False
+        except Exception as exc:
+            log.exception("could not open a workspace")
+            QMessageBox.warning(self, self.tr("Workspace not opened"),
+                                self.tr("The workspace could not be opened: %1").replace("%1", str(exc)))
+            return False
+        self.context.session = session
+        self.context.settings.set(LAST_WORKSPACE, str(session.path))
+        self._update_title()
+        self._update_sample_controls()
+        self.context.workspace_opened.emit()
+        self.context.sync.start_schedule()
+        return True
+
+    def _close_session(self) -> None:
+        if self.context.session is None:
+            return
+        self.context.workspace_closing.emit()
+        self.context.sync.shutdown()
+        self.context.session.close()
+        self.context.session = None
+
+    @Slot()
+    def new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("New workspace"),
+                                              str(default_workspace_path().parent / "workspace.ahoy.sqlite"),
+                                              WORKSPACE_FILTER)
+        if path:
+            if Path(path).exists():
+                QMessageBox.warning(self, self.tr("Workspace not created"),
+                                    self.tr("A file with that name already exists; choose Open workspace "
+                                            "to open it."))
+                return
+            self.open_path(path)
+
+    @Slot()
+    def choose_workspace(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open workspace"), str(default_workspace_path().parent),
+                                              WORKSPACE_FILTER)
+        if path:
+            self.open_path(path)
+
+    @Slot()
+    def delete_sample(self) -> None:
+        answer = QMessageBox.question(
+            self, self.tr("Delete the sample workspace?"),
+            self.tr("The sample workspace and everything synced into it will be deleted. "
+                    "Your own workspaces are not affected."),
+            QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        if answer != QMessageBox.Yes:
+            return
+        was_open = self.context.session is not None and self.context.session.is_sample
+        if was_open:
+            self._close_session()
+        delete_workspace_files(sample_workspace_path())
+        if was_open:
+            self.open_path(default_workspace_path())
+        self._update_sample_controls()
+        self.statusBar().showMessage(self.tr("The sample workspace was deleted."), 5000)
+
+    # -- actions -----------------------------------------------------------
+
+    @Slot()
+    def sync_all(self) -> None:
+        self.context.sync.sync()
+
+    @Slot()
+    def fast_forward(self) -> None:
+        session = self.context.session
+        if session is None or not session.is_sample:
+            return
+        session.fast_forward(1)
+        self._update_sample_clock()
+        self.context.notify(Changes(clock_moved=True))
+        self.context.sync.sync_due()
+
+    @Slot()
+    def show_about(self) -> None:
+        from PySide6 import __version__ as pyside_version
+
+        QMessageBox.about(
+            self, self.tr("About Ahoy Desktop"),
+            self.tr("<h3>Ahoy Desktop %1</h3><p>Your X community on your laptop: members, activity, scoring "
+                    "and dashboards, browsable offline.</p><p>PySide6 %2</p>")
+            .replace("%1", __version__).replace("%2", pyside_version))
+
+    # -- state shown ---------------------------------------------------------
+
+    def _update_title(self) -> None:
+        session = self.context.session
+        if session is None:
+            self.setWindowTitle(self.tr("Ahoy Desktop"))
+        elif session.is_sample:
+            self.setWindowTitle(self.tr("Sample workspace — Ahoy Desktop"))
+        else:
+            self.setWindowTitle(self.tr("%1 — Ahoy Desktop").replace("%1", session.title))
+
+    def _update_sample_controls(self) -> None:
+        is_sample = self.context.session is not None and self.context.session.is_sample
+        self.fast_forward_action.setEnabled(is_sample)
+        self.fast_forward_button.setVisible(is_sample)
+        self.sample_clock.setVisible(is_sample)
+        self.delete_sample_action.setEnabled(sample_workspace_path().exists())
+        self._update_sample_clock()
+
+    @Slot()
+    def _update_sample_clock(self) -> None:
+        if self.sample_clock.isVisible():
+            now = self.context.clock.now().astimezone()
+            self.sample_clock.setText(self.tr("Sample clock: %1").replace("%1", now.strftime("%a %d %b %H:%M")))
+
+    # -- closing -----------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the sync cleanly (the page in flight is committed or not at all), then close."""
+        self.context.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+        self.context.settings.set(CURRENT_TAB, self.tabs.currentIndex())
+        self.context.settings.sync()
+        self._close_session()
+        event.accept()
+
