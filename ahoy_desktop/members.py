@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 
 from peewee import JOIN, SqliteDatabase
 
+from .clock import SYSTEM_CLOCK
 from .db import bulk
 from .db.models import Account, Activity, HandleHistory, Identity, Member, OwnPost, database_proxy
 from .db.sqlite import write_transaction
-from .mapping import FieldMapping, load_mapping, planned_values
+from .mapping import ALWAYS, FieldMapping, apply_mapping, load_mapping, planned_values
 from .member_fields import BUILTIN_BY_KEY, NUMBER
 from .sync.posts import LIKE, RETWEET
 
@@ -353,15 +354,15 @@ def use_x_value(member_id: int, key: str, mapping: list[FieldMapping] | None = N
     not return) the field is emptied: X's value is "nothing".
     """
     parse_field_value(key, "")  # an unknown key fails here, before any write
+    mapping = load_mapping() if mapping is None else mapping
+    sources = [FieldMapping(m.x_field, m.member_field, ALWAYS) for m in mapping if m.member_field == key]
+    column = getattr(Member, key)
     with write_transaction(database_proxy):
         manual = set(_manual_fields(member_id)) - {key}
-        raw = Member.select(Member.raw_x_user).where(Member.id == member_id).scalar()
-        value = x_values(raw, mapping).get(key)
-        if value is None and not getattr(Member, key).null:
-            value = ""
-        Member.update({getattr(Member, key): value, Member.manual_fields: sorted(manual)}).where(
+        Member.update({column: None if column.null else "", Member.manual_fields: sorted(manual)}).where(
             Member.id == member_id).execute()
-    return value
+        apply_mapping(sources, SYSTEM_CLOCK.now(), member_ids=[member_id])  # the time only dates custom values
+    return Member.select(column).where(Member.id == member_id).scalar()
 
 
 def _manual_fields(member_id: int) -> list[str]:

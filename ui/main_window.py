@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -93,6 +93,10 @@ class MainWindow(QMainWindow):
         for index in range(self.tabs.count()):
             self._action(view_menu, self.tabs.tabText(index), lambda i=index: self.tabs.setCurrentIndex(i),
                          QKeySequence(f"Ctrl+{index + 1}"))
+        for keys, step in (("Ctrl+Tab", 1), ("Ctrl+PgDown", 1), ("Ctrl+Shift+Tab", -1), ("Ctrl+PgUp", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda step=step: self.tabs.setCurrentIndex(
+                (self.tabs.currentIndex() + step) % self.tabs.count()))
         view_menu.addSeparator()
         self.fast_forward_action = self._action(view_menu, self.tr("&Fast-forward the sample a day"),
                                                 self.fast_forward, QKeySequence("Ctrl+Shift+F"))

@@ -1,0 +1,343 @@
+"""The Members tab as a user sees it: the table, the search, the detail pane and its edits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from ahoy_desktop.changes import Changes
+from ahoy_desktop.db import bulk
+from ahoy_desktop.db.models import Account, Activity, Member, database_proxy
+from ahoy_desktop.db.sqlite import chunk_size, write_transaction
+from ui.member_detail import TIMELINE_PAGE
+from ui.member_table_model import (
+    COL_ACTIVITY,
+    COL_HANDLE,
+    COL_LAST_ACTIVE,
+    COL_NAME,
+    MEMBER_ID_ROLE,
+    REREAD_ROWS,
+    SORT_VALUE_ROLE,
+    WINDOW_ROWS,
+)
+from ui.members_tab import MembersTab
+
+
+@pytest.fixture
+def make_tab(qtbot):
+    def make(context) -> MembersTab:
+        tab = MembersTab(context)
+        qtbot.addWidget(tab)
+        tab.resize(1300, 800)
+        tab.show()
+        qtbot.waitExposed(tab)
+        return tab
+
+    return make
+
+
+def column(tab: MembersTab, col: int, role=Qt.ItemDataRole.DisplayRole) -> list:
+    model = tab.model
+    return [model.data(model.index(row, col), role) for row in range(model.rowCount())]
+
+
+def fetch_all(tab: MembersTab) -> None:
+    while tab.model.canFetchMore(QModelIndex()):
+        tab.model.fetchMore(QModelIndex())
+
+
+def type_text(widget, text: str) -> None:
+    """Key presses carrying each character (QTest's keyClicks knows only Latin-1)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+def type_search(qtbot, tab: MembersTab, text: str, rows: int) -> None:
+    tab.search.clear()
+    type_text(tab.search, text)
+    qtbot.waitUntil(lambda: tab.model.query().search == text and tab.model.rowCount() == rows)
+
+
+def click_header(qtbot, tab: MembersTab, col: int) -> None:
+    header = tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def click_row(qtbot, tab: MembersTab, row: int) -> None:
+    rect = tab.table.visualRect(tab.model.index(row, COL_HANDLE))
+    qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_every_member_reachable_a_window_at_a_time(synced_context, make_tab):
+    tab = make_tab(synced_context)
+    assert tab.count_label.text() == "803 members"
+    assert tab.model.rowCount() == WINDOW_ROWS and tab.model.canFetchMore(QModelIndex())
+    assert tab.stack.currentWidget() is tab.splitter
+    fetch_all(tab)
+    ids = column(tab, COL_NAME, MEMBER_ID_ROLE)
+    assert len(ids) == len(set(ids)) == 803
+    # Newest activity first, "Last active" shown in local time and sorted by the real value.
+    times = column(tab, COL_LAST_ACTIVE, SORT_VALUE_ROLE)
+    assert times == sorted(times, reverse=True)
+    newest = times[0].astimezone()
+    assert column(tab, COL_LAST_ACTIVE)[0] == f"{newest.day} {newest:%b %Y %H:%M}"
+    assert "@xtxxzinfo" in column(tab, COL_HANDLE)
+
+
+def test_search_narrows_as_you_type(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    type_search(qtbot, tab, "михаил", rows=1)
+    assert column(tab, COL_NAME) == ["Михаил Преображенски"]
+    assert tab.count_label.text() == "1 of 803 members"
+    qtbot.keyClick(tab.search, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: tab.model.query().search == "михаи")
+    tab.search.clear()
+    qtbot.keyClicks(tab.search, "XT")
+    qtbot.waitUntil(lambda: tab.model.query().search == "XT")
+    handles = [h.lower() for h in column(tab, COL_HANDLE)]
+    names = [n.lower() for n in column(tab, COL_NAME)]
+    assert "@xtxxzinfo" in handles and len(handles) < 803
+    assert all("xt" in h or "xt" in n for h, n in zip(handles, names, strict=True))
+    tab.search.clear()
+    qtbot.waitUntil(lambda: tab.count_label.text() == "803 members")
+
+
+def test_clicking_a_header_sorts(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    header = tab.table.horizontalHeader()
+    click_header(qtbot, tab, COL_ACTIVITY)
+    assert header.sortIndicatorSection() == COL_ACTIVITY
+    if header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
+        click_header(qtbot, tab, COL_ACTIVITY)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    counts = column(tab, COL_ACTIVITY)
+    assert counts == sorted(counts, reverse=True) and counts[0] == 10
+    assert column(tab, COL_HANDLE)[0] == "@xtxxzinfo"
+    assert tab.model.rowCount() == WINDOW_ROWS
+
+    click_header(qtbot, tab, COL_ACTIVITY)
+    assert column(tab, COL_ACTIVITY) == [1] * WINDOW_ROWS
+    click_header(qtbot, tab, COL_HANDLE)
+    fetch_all(tab)
+    handles = [h.lower() for h in column(tab, COL_HANDLE)]
+    known = [h for h in handles if h]
+    assert known == sorted(known, reverse=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+    assert handles[len(known):] == [""] * (len(handles) - len(known))  # no handle: last either way
+
+
+class UrlCatcher(QObject):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+def test_a_like_shows_its_estimated_time_and_links_to_the_post(synced_context, make_tab, qtbot):
+    like = Activity.get(Activity.kind == "like")
+    handle = Member.get_by_id(like.member_id).x_handle
+    tab = make_tab(synced_context)
+    type_search(qtbot, tab, handle, rows=1)
+    click_row(qtbot, tab, 0)
+    detail = tab.detail
+    assert detail.member_id == like.member_id
+    assert detail.name_label.text() == Member.get_by_id(like.member_id).name
+    assert "last active ≈ " in detail.stats_label.text()
+    entry = next(e for e in detail.timeline.entries if e.item.kind == "like")
+    day = like.occurred_at.astimezone()
+    assert entry.time_label.text() == f"≈ {day.day} {day:%b %Y}"
+    assert entry.time_label.font().italic()
+    assert entry.estimated_tag.text() == "estimated" and entry.estimated_tag.isVisibleTo(tab)
+    for widget in (entry.time_label, entry.estimated_tag):
+        assert widget.toolTip().startswith("X gives no date for likes and retweets: this is when Ahoy first saw it")
+    url = f"https://x.com/i/web/status/{like.post_id}"
+    assert f'href="{url}"' in entry.link.text() and entry.link.toolTip() == url
+    assert entry.target_label.text().startswith("It’s finally here!")  # the account's post that was liked
+
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")
+    try:
+        entry.link.linkActivated.emit(url)
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+    assert catcher.urls == [url]
+
+
+def test_post_text_is_unescaped_and_never_markup(synced_context, make_tab):
+    escaped = Activity.get(Activity.text.contains("&gt;"))
+    tab = make_tab(synced_context)
+    tab.show_member(escaped.member_id)
+    entry = next(e for e in tab.detail.timeline.entries if e.item.id == escaped.id)
+    assert entry.text_label.text() == escaped.text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+    assert entry.text_label.textFormat() == Qt.TextFormat.PlainText and entry.text_label.wordWrap()
+
+
+def test_editing_a_field_by_hand(synced_context, make_tab, qtbot):
+    member = Member.get(Member.x_handle == "xtxxzinfo")
+    tab = make_tab(synced_context)
+    tab.show_member(member.id)
+    assert tab.table.currentIndex().data(MEMBER_ID_ROLE) == member.id
+    tabs = tab.detail.tabs
+    qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center())
+    assert tabs.tabText(tabs.currentIndex()) == "Profile"
+    followers = tab.detail.fields["followers"]
+    assert followers.edit.isVisibleTo(tab) and followers.edit.accessibleName() == "Followers"
+    assert not followers.tag.isVisibleTo(tab)
+
+    followers.edit.selectAll()
+    qtbot.keyClicks(followers.edit, "many")
+    qtbot.keyClick(followers.edit, Qt.Key.Key_Return)
+    assert followers.error.isVisibleTo(tab)
+    assert followers.error.text() == "Followers must be a whole number, like 1200."
+    assert Member.get_by_id(member.id).followers == member.followers
+
+    followers.edit.selectAll()
+    qtbot.keyClicks(followers.edit, "1,200")
+    qtbot.keyClick(followers.edit, Qt.Key.Key_Return)
+    assert not followers.error.isVisibleTo(tab)
+    assert followers.tag.isVisibleTo(tab) and followers.tag.toolTip() == "Syncs will not overwrite this value"
+    assert followers.edit.text() == "1200"
+    assert Member.get_by_id(member.id).followers == 1200
+
+    name = tab.detail.fields["name"]
+    row = tab.model.row_of(member.id)
+    with qtbot.waitSignal(synced_context.changed) as changed:
+        name.edit.selectAll()
+        qtbot.keyClicks(name.edit, "Sunflower")
+        qtbot.keyClick(name.edit, Qt.Key.Key_Return)
+    assert changed.args[0].members_updated == {member.id}
+    assert tab.model.index(row, COL_NAME).data() == "Sunflower"  # the table row follows
+    assert tab.detail.name_label.text() == "Sunflower" and name.tag.isVisibleTo(tab)
+
+    qtbot.mouseClick(name.revert, Qt.MouseButton.LeftButton)
+    assert name.edit.text() == member.name and not name.tag.isVisibleTo(tab)
+    assert tab.model.index(row, COL_NAME).data() == member.name
+    assert Member.get_by_id(member.id).manual_fields == ["followers"]
+
+
+def test_a_refresh_keeps_the_users_place(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    tab.show_member(Member.get(Member.x_handle == "xtxxzinfo").id)
+    selected = tab.table.currentIndex().data(MEMBER_ID_ROLE)
+    loaded = tab.model.rowCount()
+    resets = []
+    tab.model.modelReset.connect(lambda: resets.append(True))
+    now = synced_context.clock.now()
+    with write_transaction(database_proxy):
+        new_id = Member.create(name="Newcomer", x_handle="newcomer", first_seen_at=now, activity_count=1,
+                               last_active_at=now + timedelta(minutes=1)).id
+    synced_context.notify(Changes(members_added={new_id}))
+    assert tab.count_label.text() == "804 members"
+    assert column(tab, COL_NAME)[0] == "Newcomer"  # newest activity: first row
+    assert tab.model.rowCount() == loaded + 1
+    assert tab.table.currentIndex().data(MEMBER_ID_ROLE) == selected
+    assert tab.table.selectionModel().selectedRows()[0].data(MEMBER_ID_ROLE) == selected
+    assert resets == []
+
+
+def test_open_member_requested_clears_a_search_that_hides_the_member(synced_context, make_tab, qtbot):
+    target = Member.get(Member.x_handle == "xtxxzinfo")
+    tab = make_tab(synced_context)
+    type_search(qtbot, tab, "михаил", rows=1)
+    synced_context.open_member_requested.emit(target.id)
+    assert tab.search.text() == ""
+    assert tab.count_label.text() == "803 members"
+    assert tab.table.currentIndex().data(MEMBER_ID_ROLE) == target.id
+    assert tab.detail.handle_label.text() == "@xtxxzinfo"
+    assert tab.detail.tabs.tabText(0) == "Activity (10)"
+
+
+def test_an_empty_workspace_says_what_to_do(app_context, make_tab):
+    tab = make_tab(app_context)
+    assert tab.empty_label.isVisible()
+    assert tab.empty_label.text() == (
+        "No members yet. Connect an account in Integrations, or try the sample workspace.")
+    assert tab.count_label.text() == "0 members"
+
+
+def _bulk_members(count: int, now: datetime) -> None:
+    names = ("name", "x_handle", "first_seen_at", "activity_count", "last_active_at")
+    rows = [(f"Person {i}", f"person_{i}", now, i % 7, now - timedelta(minutes=i) if i % 3 else None)
+            for i in range(count)]
+    step = chunk_size(len(names) + 6)
+    with write_transaction(database_proxy):
+        for start in range(0, count, step):
+            bulk.insert_new_ids(Member, names, rows[start:start + step])
+
+
+def test_a_hundred_thousand_members_open_with_one_window(app_context, make_tab, qtbot):
+    _bulk_members(100_000, datetime(2026, 12, 1, tzinfo=UTC))
+    tab = make_tab(app_context)
+    assert tab.model.rowCount() == WINDOW_ROWS and tab.model.canFetchMore(QModelIndex())
+    assert tab.count_label.text().replace(",", "") == "100000 members"
+    tab.table.scrollToBottom()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2 * WINDOW_ROWS)  # the view asked for one more window
+    click_header(qtbot, tab, COL_NAME)
+    assert tab.model.rowCount() == WINDOW_ROWS
+    type_search(qtbot, tab, "person_9999", rows=11)
+    tab.search.clear()
+    qtbot.waitUntil(lambda: tab.model.query().search == "")
+
+    # Far down the list, a refresh updates the changed row where it is, without re-reading the rest.
+    while tab.model.rowCount() <= REREAD_ROWS:
+        tab.model.fetchMore(QModelIndex())
+    loaded = tab.model.rowCount()
+    row = loaded - 3
+    member_id = tab.model.member_id(row)
+    with write_transaction(database_proxy):
+        Member.update(name="Renamed").where(Member.id == member_id).execute()
+    moves, resets = [], []
+    tab.model.layoutChanged.connect(lambda: moves.append(True))
+    tab.model.modelReset.connect(lambda: resets.append(True))
+    app_context.notify(Changes(members_updated={member_id}))
+    assert tab.model.index(row, COL_NAME).data() == "Renamed"
+    assert tab.model.rowCount() == loaded and moves == resets == []
+
+    # Asked to show a member far beyond the rows loaded: the detail shows them, no stall loading rows.
+    deep = Member.get(Member.x_handle == "person_5").id
+    app_context.open_member_requested.emit(deep)
+    assert tab.detail.handle_label.text() == "@person_5"
+    assert tab.model.rowCount() == loaded
+
+
+def test_a_long_timeline_loads_a_page_at_a_time(app_context, make_tab, qtbot):
+    now = app_context.clock.now()
+    total = TIMELINE_PAGE * 2 + 50
+    with write_transaction(database_proxy):
+        account = Account.create(x_user_id="1", username="acct", credential_kind="sandbox", connected_at=now)
+        member = Member.create(name="Busy", x_handle="busy", first_seen_at=now, activity_count=total,
+                               last_active_at=now)
+        bulk.insert_new_ids(Activity, ("account", "member", "kind", "post_id", "occurred_at", "text", "dedup_key"),
+                            [(account.id, member.id, "mention", str(1000 + i), now - timedelta(hours=i), f"post {i}",
+                              f"post:{1000 + i}") for i in range(total)])
+    tab = make_tab(app_context)
+    tab.show_member(member.id)
+    timeline = tab.detail.timeline
+    assert len(timeline.entries) == TIMELINE_PAGE
+    assert timeline.entries[0].text_label.text() == "post 0"  # newest first
+    assert timeline.more_button.isVisibleTo(tab)
+    qtbot.mouseClick(timeline.more_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(timeline.more_button, Qt.MouseButton.LeftButton)
+    assert len(timeline.entries) == total
+    assert timeline.entries[-1].text_label.text() == f"post {total - 1}"
+    assert not timeline.more_button.isVisibleTo(tab)
+
+
+def test_closing_and_opening_a_workspace(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    tab.show_member(Member.get(Member.x_handle == "xtxxzinfo").id)
+    synced_context.workspace_closing.emit()
+    assert tab.model.rowCount() == 0 and tab.detail.member_id is None
+    click_header(qtbot, tab, COL_NAME)  # no workspace: nothing is asked of the database
+    assert tab.model.rowCount() == 0
+    synced_context.workspace_opened.emit()
+    assert tab.model.rowCount() == WINDOW_ROWS and tab.count_label.text() == "803 members"
+    assert tab.detail.stack.currentWidget() is tab.detail.placeholder

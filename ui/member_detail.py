@@ -1,0 +1,452 @@
+"""The selected member in full: what they did, who they are on X, their profile fields.
+
+Profile fields are edited in place. A typed value is *manual* and marked so,
+since a community manager would otherwise expect the next sync to change it;
+"Use X's value" hands the field back to X. Times X does not give (likes and
+retweets) are shown as estimates with the reason, so nobody reads them as the
+moment someone clicked. The timeline reads a page of activities at a time: a
+member with thousands of them opens as fast as one with three.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QFont, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ahoy_desktop.changes import Changes
+from ahoy_desktop.member_fields import BUILTIN_FIELDS, MemberField
+from ahoy_desktop.members import (
+    InvalidFieldValue,
+    MemberDetail,
+    TimelineItem,
+    member_detail,
+    member_timeline,
+    post_url,
+    set_field_by_hand,
+    use_x_value,
+)
+from ahoy_desktop.sync.posts import LIKE, RETWEET, unescape_for_display
+
+from .context import AppContext
+from .member_table_model import local_day_text, local_time_text
+from .texts import kind_label
+
+TIMELINE_PAGE = 50  # entries are widgets: a page costs tens of ms to lay out
+ERROR_STYLE = "QLabel { color: #d9534f; }"  # readable on light and dark backgrounds
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MemberDetail", text)
+
+
+def estimated_tooltip() -> str:
+    return _tr("X gives no date for likes and retweets: this is when Ahoy first saw it "
+               "(the moment the account was connected, for the first import).")
+
+
+class Tag(QLabel):
+    """A small rounded label ("edited by hand", "estimated"), drawn in the palette's colours.
+
+    Painted by hand rather than with a style sheet: style sheets make every
+    timeline entry slower to lay out, and the timeline has many.
+    """
+
+    def __init__(self, text: str, tooltip: str, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        small = QFont(self.font())
+        small.setPointSizeF(small.pointSizeF() * 0.85)
+        self.setFont(small)
+        self.setContentsMargins(6, 1, 6, 1)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setToolTip(tooltip)
+        self.setAccessibleName(text)
+        self.setAccessibleDescription(tooltip)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        rect = self.rect().adjusted(0, 0, -1, -1)
+        radius = rect.height() / 2
+        painter.drawRoundedRect(rect, radius, radius)
+        painter.end()
+        super().paintEvent(event)
+
+
+def _dim(label: QLabel) -> QLabel:
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+class FieldEditor(QWidget):
+    """One profile field: its value, whether it was typed by hand, and the way back to X's value."""
+
+    edited = Signal(str, str)  # field key, text typed
+    revert_requested = Signal(str)  # field key
+
+    def __init__(self, member_field: MemberField, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key = member_field.key
+        self.label = QCoreApplication.translate("member_fields", member_field.label)
+        self.edit = QLineEdit()
+        self.edit.setAccessibleName(self.label)
+        self.edit.editingFinished.connect(self._finished)
+        self.tag = Tag(self.tr("edited by hand"), self.tr("Syncs will not overwrite this value"))
+        self.revert = QToolButton()
+        self.revert.setText(self.tr("Use X's value"))
+        self.revert.setAutoRaise(True)
+        self.revert.setAccessibleName(self.tr("Use X's value for %1").replace("%1", self.label))
+        self.revert.clicked.connect(lambda: self.revert_requested.emit(self.key))
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.tag)
+        row.addWidget(self.revert)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self._shown = ""
+
+    def set_value(self, value, manual: bool, x_value) -> None:
+        text = "" if value is None else str(value)
+        if not (self.edit.hasFocus() and self.edit.isModified()):  # never under the user's fingers
+            self.edit.setText(text)
+            self.edit.setCursorPosition(0)
+            self.edit.setModified(False)
+        self._shown = text
+        self.tag.setVisible(manual)
+        self.revert.setVisible(manual)
+        if x_value in (None, ""):
+            self.revert.setToolTip(self.tr("X has no value for this field: going back to it empties the field."))
+        else:
+            self.revert.setToolTip(self.tr("Go back to X's value: %1").replace("%1", str(x_value)))
+        self.show_error("")
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    @Slot()
+    def _finished(self) -> None:
+        if not self.edit.isModified():
+            return
+        if self.edit.text().strip() == self._shown.strip():
+            self.edit.setModified(False)
+            return
+        self.edited.emit(self.key, self.edit.text())
+
+
+class TimelineEntry(QFrame):
+    """One activity: what, when (marked when estimated), its text, and a link to the post on X."""
+
+    def __init__(self, item: TimelineItem, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.item = item
+        self.url = post_url(item.link_post_id)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        kind = QLabel(kind_label(item.kind))
+        bold = QFont(kind.font())
+        bold.setBold(True)
+        kind.setFont(bold)
+        if item.estimated:
+            self.time_label = QLabel(self.tr("≈ %1").replace("%1", local_day_text(item.occurred_at)))
+            italic = QFont(self.time_label.font())
+            italic.setItalic(True)
+            self.time_label.setFont(italic)
+            self.time_label.setToolTip(estimated_tooltip())
+            self.estimated_tag = Tag(self.tr("estimated"), estimated_tooltip())
+        else:
+            self.time_label = QLabel(local_time_text(item.occurred_at))
+            self.time_label.setToolTip(self.tr("Your local time"))
+            self.estimated_tag = None
+        self.link = QLabel(f'<a href="{html.escape(self.url)}">{html.escape(self._link_text())}</a>')
+        self.link.setToolTip(self.url)
+        self.link.setAccessibleName(self._link_text())
+        self.link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.link.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+
+        top = QHBoxLayout()
+        top.addWidget(kind)
+        top.addWidget(self.time_label)
+        if self.estimated_tag is not None:
+            top.addWidget(self.estimated_tag)
+        top.addStretch(1)
+        top.addWidget(self.link)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        self.text_label = self.target_label = None
+        if item.text:
+            self.text_label = self._text(unescape_for_display(item.text))
+            layout.addWidget(self.text_label)
+        elif item.target_text:
+            self.target_label = _dim(self._text(unescape_for_display(item.target_text)))
+            self.target_label.setToolTip(self.tr("Your post that this is about"))
+            layout.addWidget(self.target_label)
+
+    def _link_text(self) -> str:
+        if self.item.kind in (LIKE, RETWEET):
+            return self.tr("Open your post on X")
+        return self.tr("Open on X")
+
+    @staticmethod
+    def _text(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # post text is never markup
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+
+class Timeline(QWidget):
+    """A member's activities, newest first, read a page at a time."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.member_id: int | None = None
+        self.total = 0
+        self.entries: list[TimelineEntry] = []
+        self._pages: list[QWidget] = []
+        self.empty_label = _dim(QLabel(self.tr("No activity yet.")))
+        self.more_button = QPushButton(self.tr("Show more"))
+        self.more_button.clicked.connect(self.show_more)
+        self._list = QVBoxLayout()
+        self._list.setSpacing(6)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(self._list)
+        layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+
+    def load(self, member_id: int | None, total: int) -> None:
+        for page in self._pages:
+            page.hide()
+            page.deleteLater()
+        self._pages: list[QWidget] = []
+        self.entries = []
+        self.member_id, self.total = member_id, total
+        if member_id is not None:
+            self.show_more()
+        else:
+            self._update_footer()
+
+    @Slot()
+    def show_more(self) -> None:
+        if self.member_id is None:
+            return
+        items = member_timeline(self.member_id, TIMELINE_PAGE, len(self.entries))
+        if len(items) < TIMELINE_PAGE:
+            self.total = len(self.entries) + len(items)
+        if items:
+            self._add_page(items)
+        self._update_footer()
+
+    def _add_page(self, items: list[TimelineItem]) -> None:
+        # Built inside a hidden page and shown once: one layout pass, not one per entry.
+        page = QWidget(self)
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(self._list.spacing())
+        for item in items:
+            entry = TimelineEntry(item, page)
+            page_layout.addWidget(entry)
+            self.entries.append(entry)
+        self._list.addWidget(page)
+        page.show()  # now, not on the next turn of the event loop
+        self._pages.append(page)
+
+    def _update_footer(self) -> None:
+        self.empty_label.setVisible(not self.entries)
+        left = self.total - len(self.entries)
+        self.more_button.setVisible(left > 0)
+        self.more_button.setText(self.tr("Show more (%1 left)").replace("%1", str(left)))
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
+
+
+class MemberDetailPane(QWidget):
+    """The right side of the Members tab: the member chosen in the table."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.member_id: int | None = None
+        self.detail: MemberDetail | None = None
+        context.changed.connect(self.refresh)
+
+        self.name_label = QLabel()
+        title = QFont(self.name_label.font())
+        title.setPointSizeF(title.pointSizeF() * 1.4)
+        title.setBold(True)
+        self.name_label.setFont(title)
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.name_label.setWordWrap(True)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.handle_label = _dim(QLabel())
+        self.stats_label = QLabel()
+        self.stats_label.setWordWrap(True)
+        for label in (self.handle_label, self.stats_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a handle typed by hand is not markup
+
+        self.timeline = Timeline()
+        self.fields = {f.key: FieldEditor(f) for f in BUILTIN_FIELDS}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for editor in self.fields.values():
+            editor.edited.connect(self._save)
+            editor.revert_requested.connect(self._use_x_value)
+            form.addRow(editor.label, editor)
+        self.identities_label = QLabel()
+        self.identities_label.setTextFormat(Qt.TextFormat.RichText)
+        self.identities_label.setWordWrap(True)
+        self.identities_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        identities_box = QGroupBox(self.tr("On X"))
+        QVBoxLayout(identities_box).addWidget(self.identities_label)
+        profile = QWidget()
+        profile_layout = QVBoxLayout(profile)
+        profile_layout.addWidget(identities_box)
+        profile_layout.addLayout(form)
+        profile_layout.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scrolling(self.timeline), self.tr("Activity"))
+        self.tabs.addTab(_scrolling(profile), self.tr("Profile"))
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.handle_label)
+        layout.addWidget(self.stats_label)
+        layout.addWidget(self.tabs, 1)
+        self.placeholder = _dim(QLabel(self.tr("Select a member to see their activity and profile.")))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    # -- showing ------------------------------------------------------------
+
+    def show_member(self, member_id: int | None) -> None:
+        if member_id == self.member_id and self.detail is not None:
+            return
+        self.member_id = member_id
+        detail = self._reload_profile()
+        self.timeline.load(member_id if detail else None, detail.activity_count if detail else 0)
+
+    def refresh(self, changes: Changes) -> None:
+        """Re-read what a sync or an edit changed about the member shown."""
+        if self.member_id is None:
+            return
+        if self.member_id in changes.members_changed or changes.mapping_changed:
+            detail = self._reload_profile()
+            if detail is not None and self.member_id in changes.members_with_new_activity:
+                self.timeline.load(self.member_id, detail.activity_count)
+
+    def clear(self) -> None:
+        self.member_id, self.detail = None, None
+        self.timeline.load(None, 0)
+        self.stack.setCurrentWidget(self.placeholder)
+
+    def _reload_profile(self) -> MemberDetail | None:
+        self.detail = member_detail(self.member_id) if self.member_id is not None else None
+        if self.detail is None:
+            self.member_id = None
+            self.stack.setCurrentWidget(self.placeholder)
+            return None
+        detail = self.detail
+        handle = detail.values.get("x_handle") or ""
+        self.name_label.setText(detail.values.get("name") or self.tr("(no name)"))
+        self.handle_label.setText(f"@{handle}" if handle else "")
+        self.handle_label.setVisible(bool(handle))
+        self.stats_label.setText(self._stats_text(detail))
+        self.tabs.setTabText(0, self.tr("Activity (%1)").replace("%1", str(detail.activity_count)))
+        for key, editor in self.fields.items():
+            editor.set_value(detail.values.get(key), key in detail.manual, detail.x_values.get(key))
+        self.identities_label.setText(self._identities_html(detail))
+        self.stack.setCurrentIndex(1)
+        return detail
+
+    def _stats_text(self, detail: MemberDetail) -> str:
+        if detail.activity_count == 1:
+            parts = [self.tr("1 activity")]
+        else:
+            parts = [self.tr("%1 activities").replace("%1", str(detail.activity_count))]
+        if detail.last_active_estimated:
+            parts.append(self.tr("last active ≈ %1").replace("%1", local_day_text(detail.last_active_at)))
+        elif detail.last_active_at is not None:
+            parts.append(self.tr("last active %1").replace("%1", local_time_text(detail.last_active_at)))
+        parts.append(self.tr("first seen %1").replace("%1", local_time_text(detail.first_seen_at)))
+        return " · ".join(parts)
+
+    def _identities_html(self, detail: MemberDetail) -> str:
+        blocks = []
+        for identity in detail.identities:
+            handle = f"@{html.escape(identity.handle)}" if identity.handle else self.tr("no handle yet")
+            user_id = (self.tr("X user id %1").replace("%1", html.escape(identity.x_user_id))
+                       if identity.x_user_id else self.tr("no X user id yet"))
+            seen = ", ".join(
+                self.tr("@%1 since %2").replace("%1", html.escape(h.handle)).replace("%2", local_day_text(h.seen_at))
+                for h in identity.history)
+            blocks.append(f"<b>{handle}</b> · {user_id}<br>{self.tr('Handles seen:')} {seen or '—'}")
+        return "<br><br>".join(blocks) or self.tr("No X identity.")
+
+    # -- editing -------------------------------------------------------------------
+
+    @Slot(str, str)
+    def _save(self, key: str, text: str) -> None:
+        editor = self.fields[key]
+        if self.member_id is None:
+            return
+        try:
+            set_field_by_hand(self.member_id, key, text)
+        except InvalidFieldValue:
+            editor.show_error(self.tr("%1 must be a whole number, like 1200.").replace("%1", editor.label))
+            return
+        editor.edit.setModified(False)
+        self.context.notify(Changes(members_updated={self.member_id}))
+
+    @Slot(str)
+    def _use_x_value(self, key: str) -> None:
+        if self.member_id is None:
+            return
+        use_x_value(self.member_id, key)
+        self.context.notify(Changes(members_updated={self.member_id}))

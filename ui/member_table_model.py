@@ -1,0 +1,322 @@
+"""The members table's model: a window of SQL rows that grows as the view scrolls.
+
+Sorting and searching are SQL (``ahoy_desktop.members``); the model only
+holds the rows read so far and asks for the next window when the view
+reaches the end (``canFetchMore`` / ``fetchMore``), so 100k members open as
+fast as 803. A refresh after a sync re-reads the rows already shown and
+tells the view only what moved or changed, so scroll position and selection
+survive it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from ahoy_desktop.changes import Changes
+from ahoy_desktop.members import (
+    SORT_ACTIVITY,
+    SORT_FIRST_SEEN,
+    SORT_HANDLE,
+    SORT_LAST_ACTIVE,
+    SORT_NAME,
+    MemberQuery,
+    MemberRow,
+    count_members,
+    list_members,
+    member_position,
+    members_by_id,
+)
+
+COL_NAME, COL_HANDLE, COL_ACTIVITY, COL_LAST_ACTIVE, COL_FIRST_SEEN = range(5)
+COLUMN_COUNT = 5
+MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the real value behind the text (a time, a count)
+WINDOW_ROWS = 200
+# Up to this many rows shown, a refresh re-reads them all and moves rows whose
+# order changed (a few ms); past it, it updates changed members where they are.
+REREAD_ROWS = 1000
+# Jumping to a member loads the rows above it only up to here (~70 ms of reading).
+JUMP_ROWS = 5000
+
+SORT_OF_COLUMN = {
+    COL_NAME: SORT_NAME,
+    COL_HANDLE: SORT_HANDLE,
+    COL_ACTIVITY: SORT_ACTIVITY,
+    COL_LAST_ACTIVE: SORT_LAST_ACTIVE,
+    COL_FIRST_SEEN: SORT_FIRST_SEEN,
+}
+COLUMN_OF_SORT = {sort: column for column, sort in SORT_OF_COLUMN.items()}
+
+
+def _qdatetime(moment: datetime) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))  # local time
+
+
+def local_time_text(moment: datetime | None) -> str:
+    """A stored UTC time as the user reads it: local, e.g. "3 Dec 2026 14:05" ("" for none)."""
+    if moment is None:
+        return ""
+    return QLocale().toString(_qdatetime(moment), QCoreApplication.translate("time", "d MMM yyyy HH:mm"))
+
+
+def local_day_text(moment: datetime | None) -> str:
+    """The local day only, e.g. "3 Dec 2026", for times known to the day at best."""
+    if moment is None:
+        return ""
+    return QLocale().toString(_qdatetime(moment), QCoreApplication.translate("time", "d MMM yyyy"))
+
+
+class MemberTableModel(QAbstractTableModel):
+    count_changed = Signal(int, int)  # members matching the search, members in the workspace
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._query = MemberQuery()
+        self._rows: list[MemberRow] = []
+        self._exhausted = True
+        self._open = False  # a workspace is open: only then is the database asked anything
+        self.matching = 0
+        self.total = 0
+
+    # -- what is shown -------------------------------------------------------
+
+    def query(self) -> MemberQuery:
+        return self._query
+
+    def set_query(self, query: MemberQuery) -> None:
+        if query != self._query:
+            self._query = query
+            if self._open:
+                self.reload()
+
+    def set_search(self, text: str) -> None:
+        self.set_query(MemberQuery(text, self._query.sort, self._query.descending))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        sort = SORT_OF_COLUMN.get(column)
+        if sort is not None:
+            self.set_query(MemberQuery(self._query.search, sort, order == Qt.SortOrder.DescendingOrder))
+
+    def reload(self) -> None:
+        """Start over from the first window (a new workspace, search or order)."""
+        self._open = True
+        self.beginResetModel()
+        self._rows = list_members(self._query, WINDOW_ROWS)
+        self._exhausted = len(self._rows) < WINDOW_ROWS
+        self.endResetModel()
+        self._recount()
+
+    def clear(self) -> None:
+        """No workspace open: nothing to show and nothing to ask the database."""
+        self._open = False
+        self.beginResetModel()
+        self._rows, self._exhausted = [], True
+        self.endResetModel()
+        self.matching = self.total = 0
+        self.count_changed.emit(0, 0)
+
+    def _recount(self) -> None:
+        self.total = count_members()
+        self.matching = count_members(self._query.search) if self._query.search.strip() else self.total
+        self.count_changed.emit(self.matching, self.total)
+
+    # -- lazy loading ------------------------------------------------------------
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self._fetch(WINDOW_ROWS)
+
+    def _fetch(self, limit: int) -> None:
+        if self._exhausted:
+            return
+        batch = list_members(self._query, limit, self._rows[-1] if self._rows else None)
+        self._exhausted = len(batch) < limit
+        if batch:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(batch) - 1)
+            self._rows.extend(batch)
+            self.endInsertRows()
+
+    def hides(self, member_id: int) -> bool:
+        """True when the search leaves this member out."""
+        if not self._open or not self._query.search.strip() or self.row_of(member_id) is not None:
+            return False
+        return member_position(member_id, self._query) is None
+
+    def show_member(self, member_id: int) -> int | None:
+        """Load rows down to this member and return its row.
+
+        None if the search hides the member, or if they are so far down the
+        order that loading every row above them would stall the window.
+        """
+        row = self.row_of(member_id)
+        if row is not None or not self._open:
+            return row
+        position = member_position(member_id, self._query)
+        if position is None or position >= JUMP_ROWS:
+            return None
+        if position >= len(self._rows):
+            self._fetch(position - len(self._rows) + WINDOW_ROWS)
+        return self.row_of(member_id)
+
+    # -- refreshing after a sync or an edit --------------------------------------------
+
+    def refresh(self, changes: Changes) -> None:
+        """Bring the rows shown up to date; signal only rows that moved or changed."""
+        if not self._open or not (changes.members_changed or changes.mapping_changed):
+            return
+        if not self._rows:
+            self.reload()
+        elif len(self._rows) > REREAD_ROWS and not changes.mapping_changed:
+            self._update_in_place(changes)
+        else:
+            self._reread(changes)
+
+    def _reread(self, changes: Changes) -> None:
+        # Room for new members sorted in among the rows shown, within the re-read budget.
+        loaded = len(self._rows)
+        limit = max(loaded, min(loaded + len(changes.members_added), REREAD_ROWS))
+        fresh = list_members(self._query, limit)
+        self._exhausted = len(fresh) < limit
+        self._resize_to(fresh)
+        if [r.id for r in fresh] != [r.id for r in self._rows]:
+            self._reorder(fresh)
+        else:
+            self._update_rows(fresh)
+        self._recount()
+
+    def _update_in_place(self, changes: Changes) -> None:
+        """Deep in a long list: new values for the members that changed, rows kept in place.
+
+        Each row keeps its old sort key so the next window still starts where
+        the last one ended; new members further down come with it.
+        """
+        loaded = {row.id: i for i, row in enumerate(self._rows)}
+        ids = [member_id for member_id in changes.members_changed if member_id in loaded]
+        for member_id, fresh in members_by_id(ids, self._query).items():
+            row = loaded[member_id]
+            if fresh != self._rows[row]:
+                self._rows[row] = replace(fresh, key=self._rows[row].key)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
+        if changes.members_added:
+            self._exhausted = False
+        self._recount()
+
+    def _resize_to(self, fresh: list[MemberRow]) -> None:
+        old, new = len(self._rows), len(fresh)
+        if new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            self._rows.extend(fresh[old:])
+            self.endInsertRows()
+        elif new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            del self._rows[new:]
+            self.endRemoveRows()
+
+    def _reorder(self, fresh: list[MemberRow]) -> None:
+        """Move rows to their new places; selection and current row follow their members."""
+        self.layoutAboutToBeChanged.emit()
+        row_of = {r.id: i for i, r in enumerate(fresh)}
+        old_indexes = self.persistentIndexList()
+        old_ids = [self._rows[i.row()].id for i in old_indexes]
+        self._rows = fresh
+        new_indexes = []
+        for index, member_id in zip(old_indexes, old_ids, strict=True):
+            row = row_of.get(member_id)
+            new_indexes.append(self.index(row, index.column()) if row is not None else QModelIndex())
+        self.changePersistentIndexList(old_indexes, new_indexes)
+        self.layoutChanged.emit()
+
+    def _update_rows(self, fresh: list[MemberRow]) -> None:
+        changed = [i for i, (old, new) in enumerate(zip(self._rows, fresh, strict=True)) if old != new]
+        self._rows = fresh
+        for row in changed:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
+
+    # -- lookups ------------------------------------------------------------
+
+    def member_id(self, row: int) -> int | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, member_id: int) -> int | None:
+        for i, row in enumerate(self._rows):
+            if row.id == member_id:
+                return i
+        return None
+
+    # -- Qt's model interface ---------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        member, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(member, column)
+        if role == MEMBER_ID_ROLE:
+            return member.id
+        if role == SORT_VALUE_ROLE:
+            return self._value(member, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_ACTIVITY:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and column == COL_NAME and not member.name:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
+
+    def _display(self, member: MemberRow, column: int):
+        if column == COL_NAME:
+            return member.name or self.tr("(no name)")
+        if column == COL_HANDLE:
+            return f"@{member.handle}" if member.handle else ""
+        if column == COL_ACTIVITY:
+            return member.activity_count
+        if column == COL_LAST_ACTIVE:
+            return local_time_text(member.last_active_at)
+        if column == COL_FIRST_SEEN:
+            return local_time_text(member.first_seen_at)
+        return None
+
+    @staticmethod
+    def _value(member: MemberRow, column: int):
+        return {
+            COL_NAME: member.name, COL_HANDLE: member.handle, COL_ACTIVITY: member.activity_count,
+            COL_LAST_ACTIVE: member.last_active_at, COL_FIRST_SEEN: member.first_seen_at,
+        }.get(column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                COL_NAME: self.tr("Name"), COL_HANDLE: self.tr("Handle"), COL_ACTIVITY: self.tr("Activity"),
+                COL_LAST_ACTIVE: self.tr("Last active"), COL_FIRST_SEEN: self.tr("First seen"),
+            }.get(section)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {
+                COL_ACTIVITY: self.tr("Mentions, replies, quotes, likes and retweets, all accounts together"),
+                COL_LAST_ACTIVE: self.tr("The member's latest activity, in your local time"),
+                COL_FIRST_SEEN: self.tr("When Ahoy first saw this member, in your local time"),
+            }.get(section)
+        return None
