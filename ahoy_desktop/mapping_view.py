@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .db.models import CustomField, Member
-from .mapping import FieldMapping, load_mapping
+from .mapping import FieldMapping, converted, load_mapping
 from .member_fields import BUILTIN_FIELDS, MemberField
 from .xfields import MISSING, X_FIELDS, X_FIELDS_BY_KEY, XField, read_field
 
@@ -89,3 +89,41 @@ def mapping_rows(mapping: list[FieldMapping] | None = None) -> list[MappingRow]:
     rows += [MappingRow(X_ONLY, f, None, None, examples.get(f.key)) for f in X_FIELDS if f.key not in used_x]
     rows += [MappingRow(MEMBER_ONLY, None, f, None, None) for f in fields.values() if f.key not in filled]
     return rows
+
+
+# -- preview ------------------------------------------------------------------
+
+PREVIEW_SIZE = 5
+
+
+@dataclass(frozen=True)
+class PreviewMember:
+    """A member the preview shows: their name and stored X object (read, never written)."""
+
+    member_id: int
+    name: str
+    user: dict
+
+
+def preview_members(limit: int = PREVIEW_SIZE) -> list[PreviewMember]:
+    """The most active members who have an X object: people the user is likely to recognise."""
+    query = (Member.select(Member.id, Member.name, Member.raw_x_user)
+             .where(Member.raw_x_user.is_null(False))
+             .order_by(Member.activity_count.desc(), Member.id)
+             .limit(limit).tuples())
+    return [PreviewMember(member_id, name, user) for member_id, name, user in query]
+
+
+def preview_values(user: dict | None, mapping: list[FieldMapping], types: dict[str, str]) -> dict[str, object]:
+    """What each mapped member field would take from this X object (None: X gives nothing usable).
+
+    ``types`` maps member field keys to their type. Hand-typed values and the
+    "fill when empty" rule are not considered: this shows what X offers.
+    """
+    out: dict[str, object] = {}
+    for m in mapping:
+        member_type = types.get(m.member_field)
+        if member_type is None or m.x_field not in X_FIELDS_BY_KEY:
+            continue
+        out[m.member_field] = converted(read_field(user, m.x_field), member_type)
+    return out

@@ -7,8 +7,16 @@ from PySide6.QtCore import QLocale, Qt
 
 from ahoy_desktop.db.models import Member
 from ahoy_desktop.mapping import DEFAULT_MAPPING, FILL_EMPTY, FieldMapping
-from ahoy_desktop.mapping_view import MAPPED, MEMBER_ONLY, X_ONLY, example_values, mapping_rows
-from ahoy_desktop.member_fields import BUILTIN_FIELDS
+from ahoy_desktop.mapping_view import (
+    MAPPED,
+    MEMBER_ONLY,
+    X_ONLY,
+    example_values,
+    mapping_rows,
+    preview_members,
+    preview_values,
+)
+from ahoy_desktop.member_fields import BUILTIN_FIELDS, NUMBER, TEXT
 from ahoy_desktop.xfields import X_FIELDS
 
 
@@ -62,6 +70,17 @@ def test_rows_follow_the_mapping_given(people):
     assert any(r.section == MEMBER_ONLY and r.member_field.key == "location" for r in rows)
 
 
+def test_preview_reads_the_unsaved_mapping_from_x_objects(people):
+    members = preview_members()
+    mapping = [FieldMapping("location", "city"), FieldMapping("followers_count", "followers")]
+
+    assert [m.name for m in members] == ["Ada", "Bea", "Cai"]  # only members with an X object
+    values = [preview_values(m.user, mapping, {"city": TEXT, "followers": NUMBER}) for m in members]
+    assert values == [{"city": None, "followers": 1200}, {"city": "Lisbon", "followers": None},
+                      {"city": "Porto", "followers": None}]
+    assert Member.select().where(Member.city.is_null(False)).count() == 0  # nothing written
+
+
 # -- the tab ------------------------------------------------------------------
 
 
@@ -75,6 +94,7 @@ def make_tab(qtbot):
         tab = MappingTab(context)
         qtbot.addWidget(tab)
         tabs.append(tab)
+        tab.resize(1300, 800)
         tab.show()
         qtbot.waitUntil(lambda: not tab.loading)
         return tab
@@ -84,52 +104,68 @@ def make_tab(qtbot):
         assert tab.shutdown(10_000)
 
 
-def table(tab) -> dict[str, dict]:
-    """Rows keyed by X field label (or member field label for fields with no source)."""
-    from ui.mapping_tab import COL_EXAMPLE, COL_MEMBER_FIELD, COL_RULE, COL_X_FIELD
+def x_rows(tab) -> dict[str, dict]:
+    """The left column keyed by X field label, as the user sees it."""
+    from PySide6.QtGui import QPalette
 
+    from ui.mapping_tab import COL_EXAMPLE, COL_X_FIELD
+
+    grey = tab.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
     out = {}
-    for r in range(tab.table.rowCount()):
-        cells = {c: tab.table.item(r, c) for c in (COL_X_FIELD, COL_MEMBER_FIELD, COL_RULE, COL_EXAMPLE)}
-        greyed = {c for c, item in cells.items() if not item.flags() & Qt.ItemFlag.ItemIsEnabled}
-        key = cells[COL_X_FIELD].text() if COL_X_FIELD not in greyed else cells[COL_MEMBER_FIELD].text()
-        out[key] = {"x": cells[COL_X_FIELD].text(), "member": cells[COL_MEMBER_FIELD].text(),
-                    "rule": cells[COL_RULE].text(), "example": cells[COL_EXAMPLE].text(), "greyed": greyed,
-                    "tooltip": cells[COL_EXAMPLE].toolTip()}
+    for row in range(tab.x_list.topLevelItemCount()):
+        item = tab.x_list.topLevelItem(row)
+        out[item.text(COL_X_FIELD)] = {
+            "example": item.text(COL_EXAMPLE), "tooltip": item.toolTip(COL_EXAMPLE),
+            "greyed": item.foreground(COL_X_FIELD).color() == grey,
+            "accessible": item.data(COL_X_FIELD, Qt.ItemDataRole.AccessibleTextRole),
+            "description": item.data(COL_X_FIELD, Qt.ItemDataRole.AccessibleDescriptionRole)}
     return out
 
 
-def test_tab_shows_mapping_examples_and_greys_what_is_missing(people, make_tab):
-    from ui.mapping_tab import COL_EXAMPLE, COL_MEMBER_FIELD, COL_X_FIELD
+def member_rows(tab) -> dict[str, dict]:
+    """The right column keyed by member field key: its label, source and rule as shown."""
+    from ui.mapping_lists import KEY_ROLE
+    from ui.mapping_tab import COL_MEMBER_FIELD, COL_RULE, COL_SOURCE
 
+    out = {}
+    for row in range(tab.member_list.topLevelItemCount()):
+        item = tab.member_list.topLevelItem(row)
+        combo = tab.member_list.itemWidget(item, COL_RULE)
+        out[item.data(0, KEY_ROLE)] = {
+            "label": item.text(COL_MEMBER_FIELD), "source": item.text(COL_SOURCE),
+            "rule": combo.currentText() if combo is not None else None,
+            "accessible": item.data(COL_MEMBER_FIELD, Qt.ItemDataRole.AccessibleTextRole)}
+    return out
+
+
+def test_tab_shows_examples_and_greys_what_is_missing(people, make_tab):
     tab = make_tab(people)
-    rows = table(tab)
+    xs, members = x_rows(tab), member_rows(tab)
 
-    assert tab.table.rowCount() == len(X_FIELDS) + len(BUILTIN_FIELDS) - len(DEFAULT_MAPPING)
-    assert rows["Name"] == {"x": "Name", "member": "Name", "rule": "Always update from X", "example": "Ada",
-                            "greyed": set(), "tooltip": rows["Name"]["tooltip"]}
-    assert "Ada" in rows["Name"]["tooltip"]
-    assert rows["Username"]["member"] == "X handle"
-    assert rows["Bio"]["example"] == "Knits in Lisbon" and "Bea" in rows["Bio"]["tooltip"]
-    assert rows["Location"]["example"] == "Lisbon"
-    assert rows["Followers"]["example"] == QLocale().toString(1200)
-    assert rows["Verified"]["example"] == "No"
-    # An X field no member has: greyed, and said so.
-    assert rows["Listed"]["example"] == "not in this workspace's data"
-    assert rows["Listed"]["greyed"] == {COL_MEMBER_FIELD, COL_EXAMPLE}
-    assert rows["Listed"]["member"] == "not mapped"
-    # A member field with no source.
-    assert rows["Company"]["x"] == "not mapped" and COL_X_FIELD in rows["Company"]["greyed"]
-    assert rows["Company"]["rule"] == ""
+    assert list(xs) == [f.label for f in X_FIELDS]  # every field, none hidden
+    assert xs["Name"]["example"] == "Ada" and "Ada" in xs["Name"]["tooltip"] and not xs["Name"]["greyed"]
+    assert xs["Bio"]["example"] == "Knits in Lisbon" and "Bea" in xs["Bio"]["tooltip"]
+    assert xs["Followers"]["example"] == QLocale().toString(1200)
+    assert xs["Verified"]["example"] == "No"
+    assert xs["Listed"] | {"tooltip": ""} == {
+        "example": "not in this workspace's data", "tooltip": "", "greyed": True,
+        "accessible": "X field Listed", "description": "Unavailable: no member in this workspace has it yet."}
+    assert list(members) == [f.key for f in BUILTIN_FIELDS]
+    assert members["name"] == {"label": "Name", "source": "Name", "rule": "Always update from X",
+                               "accessible": "Member field Name"}
+    assert members["x_handle"]["source"] == "Username"
+    assert members["company"] == {"label": "Company", "source": "drop an X field here", "rule": None,
+                                  "accessible": "Member field Company"}
+    assert not tab.unsaved.isVisible() and not tab.save_button.isEnabled()
     assert "never overwritten" in tab.explanation.text()
 
 
 def test_empty_workspace_has_no_examples(app_context, make_tab):
     tab = make_tab(app_context)
-    rows = table(tab)
 
-    assert rows["Name"]["member"] == "Name" and rows["Name"]["rule"] == "Always update from X"
-    assert all(rows[f.label]["example"] == "not in this workspace's data" for f in X_FIELDS)
+    assert member_rows(tab)["name"]["rule"] == "Always update from X"
+    assert all(row["example"] == "not in this workspace's data" and row["greyed"] for row in x_rows(tab).values())
+    assert tab.preview_table.rowCount() == 0
 
 
 def test_real_world_examples_come_from_its_most_active_member(synced_context, make_tab):
@@ -137,5 +173,19 @@ def test_real_world_examples_come_from_its_most_active_member(synced_context, ma
     top = (Member.select().where(Member.raw_x_user.is_null(False))
            .order_by(Member.activity_count.desc(), Member.id).first())
 
-    assert table(tab)["Name"]["example"] == top.raw_x_user["name"]
-    assert table(tab)["Username"]["example"] == top.raw_x_user["username"]
+    assert x_rows(tab)["Name"]["example"] == " ".join(top.raw_x_user["name"].split())
+    assert x_rows(tab)["Username"]["example"] == top.raw_x_user["username"]
+
+
+def test_preview_shows_five_members_under_the_unsaved_mapping(synced_context, make_tab):
+    tab = make_tab(synced_context)
+    top = preview_members()
+
+    assert tab.map_field("location", "city")
+    rows = tab.preview_rows()
+
+    assert len(rows) == 5 == len(top)
+    assert [r["Member"] for r in rows] == [m.name or "(no name)" for m in top]
+    assert [r["City"] for r in rows] == [
+        "—" if m.user.get("location") is None else " ".join(m.user["location"].split()) for m in top]
+    assert Member.select().where(Member.city.is_null(False)).count() == 0  # a preview writes nothing

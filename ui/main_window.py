@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.sample_action = self._action(file_menu, self.tr("Try with &sample data"), self.open_sample)
         self.delete_sample_action = self._action(file_menu, self.tr("&Delete sample workspace…"),
                                                  self.delete_sample)
+        self.custom_fields_action = self._action(file_menu, self.tr("&Custom member fields…"),
+                                                 self.open_custom_fields)
         file_menu.addSeparator()
         self.sync_all_action = self._action(file_menu, self.tr("S&ync all accounts now"), self.sync_all,
                                             QKeySequence.Refresh)
@@ -217,6 +219,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def sync_all(self) -> None:
         self.context.sync.sync()
+
+    @Slot()
+    def open_custom_fields(self) -> None:
+        self.tabs.setCurrentWidget(self.mapping)
+        self.mapping.open_custom_fields()
 
     @Slot()
     def fast_forward(self) -> None:
