@@ -26,8 +26,8 @@ from .mapping import ALWAYS, FieldMapping, apply_mapping, load_mapping, planned_
 from .member_fields import BUILTIN_BY_KEY, NUMBER
 from .sync.posts import LIKE, RETWEET
 
-SORT_NAME, SORT_HANDLE, SORT_ACTIVITY, SORT_LAST_ACTIVE, SORT_FIRST_SEEN = (
-    "name", "handle", "activity", "last_active", "first_seen")
+SORT_NAME, SORT_HANDLE, SORT_ACTIVITY, SORT_LAST_ACTIVE, SORT_FIRST_SEEN, SORT_STAGE, SORT_SCORE = (
+    "name", "handle", "activity", "last_active", "first_seen", "stage", "score")
 
 
 def _is_empty(column: str) -> str:
@@ -43,8 +43,16 @@ _SORT_KEYS: dict[str, list[tuple[str, bool | None]]] = {
     SORT_LAST_ACTIVE: [('CASE WHEN m."last_active_at" IS NULL THEN 1 ELSE 0 END', True),
                        ('COALESCE(m."last_active_at", \'\')', None), ('m."id"', None)],
     SORT_FIRST_SEEN: [('m."first_seen_at"', None), ('m."id"', None)],
+    # Stages in range order (members with none last); then score within a stage.
+    SORT_STAGE: [('CASE WHEN st."id" IS NULL THEN 1 ELSE 0 END', True), ('COALESCE(st."min_points", 0)', None),
+                 ('COALESCE(s."score", 0)', None), ('m."id"', None)],
+    SORT_SCORE: [('COALESCE(s."score", 0)', None), ('m."id"', None)],
 }
-_ROW_COLUMNS = 'm."id", m."name", m."x_handle", m."activity_count", m."last_active_at", m."first_seen_at"'
+_ROW_COLUMNS = ('m."id", m."name", m."x_handle", m."activity_count", m."last_active_at", m."first_seen_at", '
+                'COALESCE(s."score", 0), COALESCE(st."name", \'\'), COALESCE(st."colour", \'\')')
+# Each member with their score and stage (a member never scored has neither).
+_FROM = ('"member" m LEFT JOIN "member_score" s ON s."member_id" = m."id" '
+         'LEFT JOIN "stage" st ON st."id" = s."stage_id"')
 FOLD_FUNCTION = "ahoy_casefold"
 
 
@@ -65,6 +73,9 @@ class MemberRow:
     activity_count: int
     last_active_at: datetime | None
     first_seen_at: datetime
+    score: int = 0
+    stage: str = ""
+    stage_colour: str = ""
     # The row's raw sort key, as SQLite computed it: where the next window starts.
     key: tuple = field(default=(), compare=False, repr=False)
 
@@ -152,8 +163,7 @@ def list_members(query: MemberQuery, limit: int, after: MemberRow | None = None)
     where, params = _where(clauses)
     keys = ", ".join(expr for expr, _ in order)
     order_by = ", ".join(f"{expr} {'ASC' if asc else 'DESC'}" for expr, asc in order)
-    sql = (f'SELECT {_ROW_COLUMNS}, {keys} FROM "{Member._meta.table_name}" m{where} '
-           f"ORDER BY {order_by} LIMIT ?")
+    sql = f"SELECT {_ROW_COLUMNS}, {keys} FROM {_FROM}{where} ORDER BY {order_by} LIMIT ?"
     return _member_rows(_run(sql, [*params, limit]).fetchall(), len(order))
 
 
@@ -161,12 +171,13 @@ def members_by_id(ids: list[int], query: MemberQuery) -> dict[int, MemberRow]:
     """The rows of these members as ``query`` lists them (search ignored), keys included."""
     order = _order(query)
     keys = ", ".join(expr for expr, _ in order)
-    sql = f'SELECT {_ROW_COLUMNS}, {keys} FROM "{Member._meta.table_name}" m WHERE m."id" IN'
+    sql = f'SELECT {_ROW_COLUMNS}, {keys} FROM {_FROM} WHERE m."id" IN'
     return {row.id: row for row in _member_rows(bulk.select_in(sql, (), list(ids)), len(order))}
 
 
 def _member_rows(rows: list[tuple], width: int) -> list[MemberRow]:
-    return [MemberRow(r[0], r[1] or "", r[2] or "", r[3] or 0, _utc(r[4]), _utc(r[5]), tuple(r[-width:]))
+    return [MemberRow(r[0], r[1] or "", r[2] or "", r[3] or 0, _utc(r[4]), _utc(r[5]), score=r[6], stage=r[7],
+                      stage_colour=r[8], key=tuple(r[-width:]))
             for r in rows]
 
 

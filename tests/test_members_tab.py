@@ -341,3 +341,26 @@ def test_closing_and_opening_a_workspace(synced_context, make_tab, qtbot):
     synced_context.workspace_opened.emit()
     assert tab.model.rowCount() == WINDOW_ROWS and tab.count_label.text() == "803 members"
     assert tab.detail.stack.currentWidget() is tab.detail.placeholder
+
+
+def test_members_show_their_stage_and_score_with_why(sample_context, make_tab, qtbot):
+    from ahoy_desktop.accounts import active_accounts
+    from ahoy_desktop.db.models import MemberScore
+    from ahoy_desktop.workspace import sync_account
+    from ui.member_table_model import COL_SCORE, COL_STAGE
+
+    sync_account(active_accounts()[0], sample_context.session.host, sample_context.clock)
+    tab = make_tab(sample_context)
+    click_header(qtbot, tab, COL_SCORE)
+    scores = column(tab, COL_SCORE)
+    if scores[0] < scores[-1]:
+        click_header(qtbot, tab, COL_SCORE)
+        scores = column(tab, COL_SCORE)
+    top = MemberScore.select().order_by(MemberScore.score.desc()).first()
+    assert scores[0] == top.score > 0
+    assert column(tab, COL_STAGE)[0] == top.stage.name
+    click_row(qtbot, tab, 0)
+    badge = tab.detail.score_badge
+    qtbot.waitUntil(lambda: top.stage.name in badge.badge.text())
+    assert f"{top.score} points in the last 30 days" in badge.badge.text()
+    assert "Earned from" in badge.why.text() and "Next to leave the 30-day window" in badge.why.text()

@@ -47,6 +47,7 @@ from ahoy_desktop.sync.posts import LIKE, RETWEET, unescape_for_display
 
 from .context import AppContext
 from .member_table_model import local_day_text, local_time_text
+from .score_badge import ScoreBadge
 from .texts import kind_label
 
 TIMELINE_PAGE = 50  # entries are widgets: a page costs tens of ms to lay out
@@ -352,6 +353,8 @@ class MemberDetailPane(QWidget):
         layout.addWidget(self.name_label)
         layout.addWidget(self.handle_label)
         layout.addWidget(self.stats_label)
+        self.score_badge = ScoreBadge()
+        layout.addWidget(self.score_badge)
         layout.addWidget(self.tabs, 1)
         self.placeholder = _dim(QLabel(self.tr("Select a member to see their activity and profile.")))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -376,7 +379,7 @@ class MemberDetailPane(QWidget):
         """Re-read what a sync or an edit changed about the member shown."""
         if self.member_id is None:
             return
-        if self.member_id in changes.members_changed or changes.mapping_changed:
+        if self.member_id in changes.members_changed or changes.mapping_changed or changes.scoring_changed:
             detail = self._reload_profile()
             if detail is not None and self.member_id in changes.members_with_new_activity:
                 self.timeline.load(self.member_id, detail.activity_count)
@@ -398,6 +401,7 @@ class MemberDetailPane(QWidget):
         self.handle_label.setText(f"@{handle}" if handle else "")
         self.handle_label.setVisible(bool(handle))
         self.stats_label.setText(self._stats_text(detail))
+        self.score_badge.show_for(detail.id, self.context.clock.now())
         self.tabs.setTabText(0, self.tr("Activity (%1)").replace("%1", str(detail.activity_count)))
         for key, editor in self.fields.items():
             editor.set_value(detail.values.get(key), key in detail.manual, detail.x_values.get(key))

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.members import (
@@ -32,6 +32,8 @@ from ahoy_desktop.members import (
     SORT_HANDLE,
     SORT_LAST_ACTIVE,
     SORT_NAME,
+    SORT_SCORE,
+    SORT_STAGE,
     MemberQuery,
     MemberRow,
     count_members,
@@ -40,8 +42,8 @@ from ahoy_desktop.members import (
     members_by_id,
 )
 
-COL_NAME, COL_HANDLE, COL_ACTIVITY, COL_LAST_ACTIVE, COL_FIRST_SEEN = range(5)
-COLUMN_COUNT = 5
+COL_NAME, COL_HANDLE, COL_STAGE, COL_SCORE, COL_ACTIVITY, COL_LAST_ACTIVE, COL_FIRST_SEEN = range(7)
+COLUMN_COUNT = 7
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the real value behind the text (a time, a count)
 WINDOW_ROWS = 200
@@ -57,6 +59,8 @@ SORT_OF_COLUMN = {
     COL_ACTIVITY: SORT_ACTIVITY,
     COL_LAST_ACTIVE: SORT_LAST_ACTIVE,
     COL_FIRST_SEEN: SORT_FIRST_SEEN,
+    COL_STAGE: SORT_STAGE,
+    COL_SCORE: SORT_SCORE,
 }
 COLUMN_OF_SORT = {sort: column for column, sort in SORT_OF_COLUMN.items()}
 
@@ -277,7 +281,9 @@ class MemberTableModel(QAbstractTableModel):
             return member.id
         if role == SORT_VALUE_ROLE:
             return self._value(member, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_ACTIVITY:
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_STAGE and member.stage_colour:
+            return QColor(member.stage_colour)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_ACTIVITY, COL_SCORE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and column == COL_NAME and not member.name:
             font = QFont()
@@ -292,6 +298,10 @@ class MemberTableModel(QAbstractTableModel):
             return f"@{member.handle}" if member.handle else ""
         if column == COL_ACTIVITY:
             return member.activity_count
+        if column == COL_STAGE:
+            return member.stage
+        if column == COL_SCORE:
+            return member.score
         if column == COL_LAST_ACTIVE:
             return local_time_text(member.last_active_at)
         if column == COL_FIRST_SEEN:
@@ -302,6 +312,7 @@ class MemberTableModel(QAbstractTableModel):
     def _value(member: MemberRow, column: int):
         return {
             COL_NAME: member.name, COL_HANDLE: member.handle, COL_ACTIVITY: member.activity_count,
+            COL_STAGE: member.stage, COL_SCORE: member.score,
             COL_LAST_ACTIVE: member.last_active_at, COL_FIRST_SEEN: member.first_seen_at,
         }.get(column)
 
@@ -311,11 +322,14 @@ class MemberTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 COL_NAME: self.tr("Name"), COL_HANDLE: self.tr("Handle"), COL_ACTIVITY: self.tr("Activity"),
+                COL_STAGE: self.tr("Stage"), COL_SCORE: self.tr("Score"),
                 COL_LAST_ACTIVE: self.tr("Last active"), COL_FIRST_SEEN: self.tr("First seen"),
             }.get(section)
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
                 COL_ACTIVITY: self.tr("Mentions, replies, quotes, likes and retweets, all accounts together"),
+                COL_STAGE: self.tr("The activity stage the member's 30-day score puts them in"),
+                COL_SCORE: self.tr("Points earned in the last 30 days"),
                 COL_LAST_ACTIVE: self.tr("The member's latest activity, in your local time"),
                 COL_FIRST_SEEN: self.tr("When Ahoy first saw this member, in your local time"),
             }.get(section)
