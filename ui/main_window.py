@@ -32,6 +32,7 @@ from .dashboard_tab import DashboardTab
 from .integrations_tab import IntegrationsTab
 from .mapping_tab import MappingTab
 from .members_tab import MembersTab
+from .score_keeper import ScoreKeeper
 from .scoring_tab import ScoringTab
 from .sync_controller import SyncController
 from .sync_status import SyncStatusLabel
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         context.sync = SyncController(context, self)
+        self.score_keeper = ScoreKeeper(context, self)
         self.setMinimumSize(960, 620)
 
         self.integrations = IntegrationsTab(context)

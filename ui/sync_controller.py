@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.changes import Changes
-from ahoy_desktop.db.models import Account
+from ahoy_desktop.db.models import Account, database_proxy
 from ahoy_desktop.settings import OWN_POSTS_DAYS, RATE_WAIT_LIMIT_MINUTES, SYNC_INTERVAL_HOURS
 from ahoy_desktop.sync.engine import SyncOptions
 from ahoy_desktop.sync.lock import SyncBusy
@@ -45,6 +45,10 @@ class SyncWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        with database_proxy.connection_context():  # this thread's own connection, closed after
+            self._run()
+
+    def _run(self) -> None:
         session = self.context.session
         settings = self.context.settings
         options = SyncOptions(own_posts_days=settings.get(OWN_POSTS_DAYS),
