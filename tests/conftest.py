@@ -160,3 +160,54 @@ def sample_context(qapp, clock, settings):
     if context.sync is not None:
         context.sync.shutdown()
     context.session.close()
+
+
+@pytest.fixture(scope="session")
+def _synced_sample_template(tmp_path_factory, qapp):
+    """The sample workspace synced once (clock frozen at T0), for tests to copy instead of re-syncing."""
+    from PySide6.QtCore import QSettings
+
+    from ahoy_desktop.accounts import active_accounts
+    from ahoy_desktop.clock import Clock
+    from ahoy_desktop.db.sqlite import backup_to
+    from ahoy_desktop.paths import sample_workspace_path
+    from ahoy_desktop.session import WorkspaceSession
+    from ahoy_desktop.settings import Settings
+    from ahoy_desktop.workspace import sync_account
+
+    home = tmp_path_factory.mktemp("sample-template")
+    saved = os.environ.get("AHOY_DATA_DIR")
+    os.environ["AHOY_DATA_DIR"] = str(home / "data")
+    try:
+        clock = Clock(T0, frozen=True)
+        settings = Settings(QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat))
+        session = WorkspaceSession.open_sample(clock, settings)
+        report = sync_account(active_accounts()[0], session.host, clock)
+        assert report.outcome == "ok", report.message
+        template = home / "synced-sample.sqlite"
+        backup_to(sample_workspace_path(), template)
+        session.close()
+    finally:
+        if saved is None:
+            os.environ.pop("AHOY_DATA_DIR", None)
+        else:
+            os.environ["AHOY_DATA_DIR"] = saved
+    return template
+
+
+@pytest.fixture
+def synced_sample_context(_synced_sample_template, qapp, clock, settings):
+    """An AppContext with the sample workspace open, already synced once (a copy of one shared sync)."""
+    import shutil
+
+    from ahoy_desktop.paths import sample_workspace_path
+    from ahoy_desktop.session import WorkspaceSession
+    from ui.context import AppContext
+
+    shutil.copyfile(_synced_sample_template, sample_workspace_path())
+    context = AppContext(clock, settings)
+    context.session = WorkspaceSession.open_sample(clock, settings)
+    yield context
+    if context.sync is not None:
+        context.sync.shutdown()
+    context.session.close()
