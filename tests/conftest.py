@@ -186,13 +186,14 @@ def _synced_sample_template(tmp_path_factory, qapp):
         assert report.outcome == "ok", report.message
         template = home / "synced-sample.sqlite"
         backup_to(sample_workspace_path(), template)
+        synced_at = clock.now()  # waits for rate-limit windows moved the frozen clock on
         session.close()
     finally:
         if saved is None:
             os.environ.pop("AHOY_DATA_DIR", None)
         else:
             os.environ["AHOY_DATA_DIR"] = saved
-    return template
+    return template, synced_at
 
 
 @pytest.fixture
@@ -204,7 +205,9 @@ def synced_sample_context(_synced_sample_template, qapp, clock, settings):
     from ahoy_desktop.session import WorkspaceSession
     from ui.context import AppContext
 
-    shutil.copyfile(_synced_sample_template, sample_workspace_path())
+    template, synced_at = _synced_sample_template
+    shutil.copyfile(template, sample_workspace_path())
+    clock.set(synced_at)
     context = AppContext(clock, settings)
     context.session = WorkspaceSession.open_sample(clock, settings)
     yield context

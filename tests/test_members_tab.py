@@ -343,14 +343,11 @@ def test_closing_and_opening_a_workspace(synced_context, make_tab, qtbot):
     assert tab.detail.stack.currentWidget() is tab.detail.placeholder
 
 
-def test_members_show_their_stage_and_score_with_why(sample_context, make_tab, qtbot):
-    from ahoy_desktop.accounts import active_accounts
+def test_members_show_their_stage_and_score_with_why(synced_sample_context, make_tab, qtbot):
     from ahoy_desktop.db.models import MemberScore
-    from ahoy_desktop.workspace import sync_account
     from ui.member_table_model import COL_SCORE, COL_STAGE
 
-    sync_account(active_accounts()[0], sample_context.session.host, sample_context.clock)
-    tab = make_tab(sample_context)
+    tab = make_tab(synced_sample_context)
     click_header(qtbot, tab, COL_SCORE)
     scores = column(tab, COL_SCORE)
     if scores[0] < scores[-1]:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.db.models import MemberScore, StageChange
-from ahoy_desktop.workspace import sync_account
 from ui.score_keeper import ScoreKeeper
 
 
-def test_scores_drop_as_activity_leaves_the_window(sample_context, qtbot):
-    sync_account(active_accounts()[0], sample_context.session.host, sample_context.clock)
+def test_scores_drop_as_activity_leaves_the_window(synced_sample_context, qtbot):
+    sample_context = synced_sample_context
     assert MemberScore.select().where(MemberScore.score > 0).exists()
     keeper = ScoreKeeper(sample_context)
     changes = []

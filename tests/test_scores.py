@@ -133,10 +133,8 @@ def test_lockout_countdown_restart_and_clock_set_back(db_path, clock):
     assert scores.lockout_remaining(clock.now(), start) == timedelta(0)
 
 
-def test_automatic_setup_on_the_sample_workspace(sample_context):
-    session = sample_context.session
-    account = active_accounts()[0]
-    assert sync_account(account, session.host, sample_context.clock).outcome == "ok"
+def test_automatic_setup_on_the_sample_workspace(synced_sample_context):
+    sample_context = synced_sample_context
     setup = scores.load_setup()
     assert scores.is_automatic()
     assert len(setup.stages) >= 3
@@ -148,10 +146,10 @@ def test_automatic_setup_on_the_sample_workspace(sample_context):
     assert MemberScore.select().where(MemberScore.stage.is_null(False)).count() == sum(counts)
 
 
-def test_incremental_equals_full_after_a_sync(sample_context):
+def test_incremental_equals_full_after_a_sync(synced_sample_context):
+    sample_context = synced_sample_context
     session = sample_context.session
     account = active_accounts()[0]
-    sync_account(account, session.host, sample_context.clock)
     scores.save_setup(scores.load_setup())  # the user keeps it: no automatic changes from now on
     sample_context.clock.advance(timedelta(days=2))
     report = sync_account(account, session.host, sample_context.clock)
