@@ -260,6 +260,7 @@ def members_leaving_window(since: datetime, now: datetime) -> list[int]:
 
 def update_scores(now: datetime) -> int:
     """The incremental update: members whose activity left the window, then activity added since last time."""
+    note_clock_reading(now)
     as_of, through = get_info(SCORES_AS_OF_KEY), get_info(SCORED_THROUGH_KEY)
     if as_of is None or through is None:
         return recompute_all(now, cause=ACTIVITY)
@@ -383,11 +384,17 @@ def lockout_remaining(now: datetime, start: datetime | None) -> timedelta | None
     """
     if start is None:
         return None
+    latest = note_clock_reading(now)
+    return max(LOCKOUT - (latest - start), timedelta(0))
+
+
+def note_clock_reading(now: datetime) -> datetime:
+    """Remember the latest clock reading the workspace has seen, and return it."""
     seen = get_info(LATEST_CLOCK_KEY)
     latest = max(now, Activity.occurred_at.python_value(seen)) if seen else now
     if seen is None or latest > Activity.occurred_at.python_value(seen):
         set_info(LATEST_CLOCK_KEY, Activity.occurred_at.db_value(latest))
-    return max(LOCKOUT - (latest - start), timedelta(0))
+    return latest
 
 
 # -- why a member has their score ------------------------------------------------

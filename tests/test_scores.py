@@ -159,3 +159,14 @@ def test_incremental_equals_full_after_a_sync(synced_sample_context):
     scores.recompute_all(sample_context.clock.now())
     assert dict(MemberScore.select(MemberScore.member, MemberScore.score).tuples()) == incremental
     assert dict(MemberScore.select(MemberScore.member, MemberScore.stage).tuples()) == incremental_stages
+
+
+def test_the_app_records_clock_readings_so_setting_it_back_never_extends_the_lockout(db_path, clock):
+    from ahoy_desktop.scoring import latest_clock_seen, lockout_remaining
+
+    start = clock.now()
+    clock.advance(timedelta(hours=10))
+    scores.update_scores(clock.now())  # what runs at open, every ten minutes and after each sync
+    clock.advance(timedelta(hours=-8))
+    shown = lockout_remaining(max(clock.now(), latest_clock_seen()), start)  # as the Scoring tab computes it
+    assert shown == timedelta(hours=14)
