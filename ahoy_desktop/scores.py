@@ -242,12 +242,28 @@ def _last_activity_id() -> int:
     return database_proxy.obj.execute_sql('SELECT MAX("id") FROM "activity"').fetchone()[0] or 0
 
 
-def recompute_all(now: datetime, cause: str = SETUP) -> int:
+def recompute_all(now: datetime, cause: str = SETUP, *, progress=None, chunk: int = 10_000) -> int:
+    """Recompute everyone; with ``progress(done, total)``, in chunks of members, one short transaction each."""
+    if progress is None:
+        with write_transaction(database_proxy):
+            changed = recompute(now, cause=cause)
+            _mark_current(now)
+        return changed
+    ids = [m for (m,) in database_proxy.obj.execute_sql('SELECT "id" FROM "member" ORDER BY "id"')]
+    changed = 0
+    for start in range(0, len(ids), chunk):
+        with write_transaction(database_proxy):
+            changed += recompute(now, member_ids=ids[start:start + chunk], cause=cause)
+        progress(min(start + chunk, len(ids)), len(ids))
     with write_transaction(database_proxy):
-        changed = recompute(now, cause=cause)
-        set_info(SCORES_AS_OF_KEY, Activity.occurred_at.db_value(now))
-        set_info(SCORED_THROUGH_KEY, str(_last_activity_id()))
+        _mark_current(now)
+    progress(len(ids), len(ids))
     return changed
+
+
+def _mark_current(now: datetime) -> None:
+    set_info(SCORES_AS_OF_KEY, Activity.occurred_at.db_value(now))
+    set_info(SCORED_THROUGH_KEY, str(_last_activity_id()))
 
 
 def members_leaving_window(since: datetime, now: datetime) -> list[int]:

@@ -170,3 +170,14 @@ def test_the_app_records_clock_readings_so_setting_it_back_never_extends_the_loc
     clock.advance(timedelta(hours=-8))
     shown = lockout_remaining(max(clock.now(), latest_clock_seen()), start)  # as the Scoring tab computes it
     assert shown == timedelta(hours=14)
+
+
+def test_recompute_all_in_chunks_reports_progress_and_equals_one_pass(history, clock):
+    scores.save_setup(ScoringSetup(dict(scores.DEFAULT_POINTS), set(scores.DEFAULT_POINTS), three_stages()))
+    seen = []
+    scores.recompute_all(clock.now(), progress=lambda done, total: seen.append((done, total)), chunk=1)
+    chunked = {m.id: score(m) for m in Member.select()}
+    scores.recompute_all(clock.now())
+    assert {m.id: score(m) for m in Member.select()} == chunked == {history["ada"].id: (11, "Champion"),
+                                                                    history["bo"].id: (5, "Regular")}
+    assert seen[0] == (1, 2) and seen[-1] == (2, 2)

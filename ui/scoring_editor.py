@@ -60,6 +60,7 @@ class RecomputeWorker(QObject):
 
     finished = Signal(int)  # how many stages changed
     failed = Signal(str)
+    progress = Signal(int, int)  # members done, members in all
 
     def __init__(self, now: datetime):
         super().__init__()
@@ -68,7 +69,7 @@ class RecomputeWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            changed = recompute_all(self.now, cause=SETUP)
+            changed = recompute_all(self.now, cause=SETUP, progress=self.progress.emit)
         except Exception as exc:  # a bug: log it, tell the user, keep the app alive
             log.exception("recomputing scores failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}")

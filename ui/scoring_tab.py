@@ -190,7 +190,7 @@ class ScoringTab(QWidget):
         self.editor.discard_requested.connect(self.discard_changes)
 
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # the recompute is one query: busy, not a percentage
+        self.progress.setRange(0, 0)  # busy until the first chunk reports
         self.progress.setTextVisible(False)
         self.progress_label = QLabel(self.tr("Updating every member's stage…"))
         self.status = QLabel()
@@ -430,12 +430,19 @@ class ScoringTab(QWidget):
         thread.started.connect(worker.run)
         worker.finished.connect(self._recompute_finished)  # bound slots: delivered in the UI thread
         worker.failed.connect(self._recompute_failed)
+        worker.progress.connect(self._recompute_progress)
         worker.finished.connect(thread.quit)
         worker.failed.connect(thread.quit)
         self._thread, self._worker = thread, worker
+        self.progress.setRange(0, 0)
         self._set_busy(True)
         self.status.hide()
         thread.start()
+
+    @Slot(int, int)
+    def _recompute_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
 
     def wait_for_recompute(self) -> None:
         """Block until a running recompute ends (closing the workspace must not cut it off)."""
