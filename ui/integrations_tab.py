@@ -249,9 +249,10 @@ class IntegrationsTab(QWidget):
         self.cards_layout.addWidget(card)
 
     def _drop_card(self, card: AccountCard) -> None:
+        """Take the card out; without a parent, Python frees it when the last reference goes."""
         self.cards_layout.removeWidget(card)
         card.hide()
-        card.deleteLater()
+        card.setParent(None)
 
     def _update_layout(self) -> None:
         empty = not self.cards
@@ -424,7 +425,7 @@ class IntegrationsTab(QWidget):
         box.setEscapeButton(cancel)
         box.exec()
         clicked = box.clickedButton()
-        box.deleteLater()
+        box.setParent(None)  # Python frees it with the last reference
         if clicked is keep:
             self._disconnect(account_id, keep_data=True)
         elif clicked is delete:
@@ -447,7 +448,7 @@ class IntegrationsTab(QWidget):
         box.setEscapeButton(cancel)
         box.exec()
         clicked = box.clickedButton()
-        box.deleteLater()
+        box.setParent(None)  # Python frees it with the last reference
         if clicked is delete:
             self._disconnect(account_id, keep_data=False)
 
@@ -504,8 +505,8 @@ class IntegrationsTab(QWidget):
         thread, on_done, on_failed = entry
         thread.quit()
         thread.wait()
-        task.deleteLater()
-        thread.deleteLater()
+        # Python owns both: dropping the last reference frees them (a deleteLater here
+        # would free them under Python's feet while the signal's tuple still holds the task).
         (on_done if ok else on_failed)(value)
 
     def busy(self) -> bool:
@@ -516,9 +517,7 @@ class IntegrationsTab(QWidget):
     def shutdown(self) -> None:
         """Wait for a running connect or disconnect to end (the workspace closes, or the window)."""
         tasks, self._tasks = self._tasks, {}
-        for task, (thread, _done, _failed) in tasks.items():
+        for thread, _done, _failed in tasks.values():
             thread.quit()
             thread.wait()
-            task.deleteLater()
-            thread.deleteLater()
         self._connect_done()
