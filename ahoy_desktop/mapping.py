@@ -216,12 +216,6 @@ def reapply_all(mapping: list[FieldMapping], now: datetime, *, chunk: int = 5000
     return changed
 
 
-def reapply_member(member_id: int, now: datetime) -> None:
-    """Re-apply the workspace's mapping to one member (after a hand edit is undone)."""
-    with write_transaction(database_proxy):
-        apply_mapping(load_mapping(), now, member_ids=[member_id])
-
-
 def converted(value_, member_type: str):
     """An X value as a member field of ``member_type`` holds it (None if it can't)."""
     if value_ is None or value_ is MISSING:

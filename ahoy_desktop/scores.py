@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .db import get_info, set_info
-from .db.models import Activity, EventPoints, MemberScore, Stage, StageChange, database_proxy
+from .db.models import Activity, EventPoints, Stage, database_proxy
 from .db.sqlite import write_transaction
 
 WINDOW = timedelta(days=30)
@@ -446,19 +446,3 @@ def explain(member_id: int, now: datetime) -> ScoreExplanation:
     next_stage = min(above, key=lambda s: s.min_points) if above else None
     return ScoreExplanation(score, stage, by_kind, next_leaving, next_stage,
                             next_stage.min_points - score if next_stage else None)
-
-
-def stage_of(member_id: int) -> tuple[int, StageDef | None]:
-    row = MemberScore.get_or_none(MemberScore.member == member_id)
-    if row is None:
-        return 0, None
-    stage = row.stage
-    return row.score, (StageDef(stage.name, stage.min_points, stage.max_points, stage.colour, stage.id)
-                       if stage else None)
-
-
-def history(since: datetime | None = None) -> list[StageChange]:
-    query = StageChange.select().order_by(StageChange.at, StageChange.id)
-    if since is not None:
-        query = query.where(StageChange.at >= since)
-    return list(query)

@@ -103,18 +103,6 @@ def insert_new_ids(model: type[Model], names: tuple[str, ...], rows: list[tuple]
     return ids
 
 
-def insert_returning_ids(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> list[int]:
-    """Insert rows one prepared statement each, returning their new ids in order."""
-    names, rows = with_defaults(model, names, rows)
-    sql = _insert_sql(model, names, f" RETURNING {_quote(model._meta.primary_key.column_name)}")
-    cursor = database_proxy.obj.cursor()
-    ids = []
-    for row in _rows(model, names, rows):
-        cursor.execute(sql, row)
-        ids.append(cursor.fetchone()[0])
-    return ids
-
-
 @lru_cache(maxsize=64)
 def _upsert_sql(model: type[Model], names: tuple[str, ...], conflict: tuple[str, ...], update: tuple[str, ...],
                 where: str) -> str:

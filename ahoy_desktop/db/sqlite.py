@@ -37,17 +37,6 @@ def chunk_size(columns: int) -> int:
     return max(1, MAX_VARIABLES // max(1, columns))
 
 
-def integrity_ok(path: str | Path) -> bool:
-    """True when SQLite's integrity check finds nothing wrong with the file."""
-    con = sqlite3.connect(str(path))
-    try:
-        return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        con.close()
-
-
 def backup_to(source: str | Path, target: str | Path) -> None:
     """Copy a live workspace with SQLite's online backup (safe during a sync)."""
     src = sqlite3.connect(str(source))
