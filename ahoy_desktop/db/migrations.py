@@ -22,7 +22,11 @@ class WorkspaceTooNew(Exception):
 
 V2_MODELS = [models.CustomField, models.FieldMappingRule]
 V3_MODELS = [models.EventPoints, models.Stage, models.MemberScore, models.StageChange]
-V1_MODELS = [m for m in models.ALL_MODELS if m not in V2_MODELS + V3_MODELS]
+V1_MODELS = [
+    models.WorkspaceInfo, models.Account, models.AccountSnapshot, models.Member, models.Identity,
+    models.HandleHistory, models.MemberCustomValue, models.OwnPost, models.Activity, models.SyncCursor,
+    models.SyncRun, models.RequestLog,
+]
 
 
 def _initial_schema(db: Database) -> None:
@@ -52,6 +56,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (3, "scoring", _scoring),
 ]
 
+MIGRATIONS.sort(key=lambda entry: entry[0])
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 
