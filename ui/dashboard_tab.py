@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.dashboard import DEFAULT_DAYS, DayActivity, daily_activity, has_account, local_date, ordered_kinds
-from ahoy_desktop.db.models import database_proxy
 
+from .background import BackgroundQuery
 from .context import AppContext
 from .texts import kind_label
 
@@ -57,74 +56,6 @@ DAY_CHECK_MS = 60_000
 SWATCH_SIZE = 14
 TICK_LENGTH = 5
 PAGE_MESSAGE, PAGE_CHART = 0, 1
-
-
-class BackgroundQuery(QObject):
-    """Runs a core query on a private one-thread pool and delivers only the newest result.
-
-    The pool's thread ends as soon as it is idle, so nothing outlives the
-    work; ``wait()`` blocks until all queued work is done (closing, tests).
-    Each job opens and closes its own database connection.
-    """
-
-    finished = Signal(object)
-    failed = Signal(str)
-    _done = Signal(int, object)
-    _error = Signal(int, str)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._pool.setExpiryTimeout(0)
-        self._generation = 0
-        self._in_flight = 0
-        self._done.connect(self._deliver)
-        self._error.connect(self._report)
-
-    @property
-    def busy(self) -> bool:
-        return self._in_flight > 0
-
-    def run(self, work: Callable[[], object]) -> None:
-        self._generation += 1
-        self._in_flight += 1
-        self._pool.start(_Job(work, self._generation, self._done, self._error))
-
-    def cancel(self) -> None:
-        """Forget results still to come (e.g. the workspace is closing)."""
-        self._generation += 1
-
-    def wait(self, msecs: int = -1) -> bool:
-        return self._pool.waitForDone(msecs)
-
-    @Slot(int, object)
-    def _deliver(self, generation: int, result: object) -> None:
-        self._in_flight -= 1
-        if generation == self._generation:
-            self.finished.emit(result)
-
-    @Slot(int, str)
-    def _report(self, generation: int, message: str) -> None:
-        self._in_flight -= 1
-        if generation == self._generation:
-            self.failed.emit(message)
-
-
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], object], generation: int, done, error):
-        super().__init__()
-        self._work, self._generation, self._done, self._error = work, generation, done, error
-
-    def run(self) -> None:
-        try:
-            with database_proxy.connection_context():
-                result = self._work()
-        except Exception as exc:  # a bug or a vanished file: log it, tell the tab
-            log.exception("background query failed")
-            self._error.emit(self._generation, f"{type(exc).__name__}: {exc}")
-            return
-        self._done.emit(self._generation, result)
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,8 @@ from ahoy_desktop.mapping_view import (
 from ahoy_desktop.member_fields import MemberField
 from ahoy_desktop.xfields import X_FIELDS, X_FIELDS_BY_KEY, XField
 
+from .background import BackgroundQuery
 from .context import AppContext
-from .dashboard_tab import BackgroundQuery
 from .mapping_lists import KEY_ROLE, MemberFieldList, XFieldList
 
 log = logging.getLogger(__name__)
