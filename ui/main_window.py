@@ -28,7 +28,7 @@ from ahoy_desktop.session import WorkspaceSession, delete_workspace_files
 from ahoy_desktop.settings import CURRENT_TAB, LAST_WORKSPACE, WINDOW_GEOMETRY
 
 from .context import AppContext
-from .dashboard_tab import DashboardTab
+from .dashboard.tab import DashboardTab
 from .integrations_tab import IntegrationsTab
 from .mapping_tab import MappingTab
 from .members_tab import MembersTab
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
         self.integrations.sample_requested.connect(self.open_sample)
+        self.dashboard.sample_requested.connect(self.open_sample)
         context.open_member_requested.connect(lambda _member_id: self.tabs.setCurrentWidget(self.members))
 
         self._build_menus()

@@ -1,0 +1,427 @@
+"""The dashboard's numbers, counted in SQL over the local database.
+
+Every chart is one grouped query (or two) that never loads activity rows into
+Python: rows are placed in local hours, days or weekdays by SQLite itself,
+adding the zone's UTC offset in force at each row's time (a range has few
+offsets; see ``periods.offset_segments``). Likes and retweets come from X
+without a date; the sync dates them to when it saw them, and they are counted
+apart (``estimated``) so charts can say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from ..db.models import Account, Stage, database_proxy
+from .periods import HOUR, Bucket, Period, bucket_index, buckets, offset_segments
+
+KNOWN_KINDS = ("mention", "reply", "quote", "like", "retweet")
+"""The kinds the sync writes today, in the order charts and tables show them."""
+TOP_MEMBERS = 10
+
+
+def ordered_kinds(kinds) -> list[str]:
+    """Known kinds in their usual order, then any others alphabetically."""
+    kinds = set(kinds)
+    return [k for k in KNOWN_KINDS if k in kinds] + sorted(kinds - set(KNOWN_KINDS))
+
+
+def sql_time(moment: datetime) -> str:
+    """A UTC instant written as the database stores times (naive UTC text, sortable)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _parse_sql_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the dashboard looks at: a period, one account or all, and the zone days are cut in."""
+
+    period: Period
+    account_id: int | None = None
+    tz: tzinfo | None = None
+
+    def where(self, column: str = '"occurred_at"', period: Period | None = None,
+              account_column: str = '"account_id"') -> tuple[str, list]:
+        period = period or self.period
+        sql = f"{column} >= ? AND {column} < ?"
+        params: list = [sql_time(period.start), sql_time(period.end)]
+        if self.account_id is not None:
+            sql += f" AND {account_column} = ?"
+            params.append(self.account_id)
+        return sql, params
+
+
+def _local_modifier(column: str, start: datetime, end: datetime, tz: tzinfo | None) -> tuple[str, list]:
+    """An SQL expression giving the '+N minutes' that turns ``column`` into local wall-clock time."""
+    segments = offset_segments(start, end, tz)
+    if len(segments) == 1:
+        return "?", [f"{segments[0][2]:+d} minutes"]
+    cases, params = [], []
+    for _seg_start, seg_end, offset in segments[:-1]:
+        cases.append(f"WHEN {column} < ? THEN ?")
+        params += [sql_time(seg_end), f"{offset:+d} minutes"]
+    params.append(f"{segments[-1][2]:+d} minutes")
+    return f"CASE {' '.join(cases)} ELSE ? END", params
+
+
+def _local_key(column: str, scope: Scope) -> tuple[str, list]:
+    """An SQL expression giving the local hour ('YYYY-MM-DD HH:00:00') or date a row falls in."""
+    modifier, params = _local_modifier(column, scope.period.start, scope.period.end, scope.tz)
+    if scope.period.unit == HOUR:
+        # The offset goes with the hour: across a DST fall-back the same wall-clock hour happens twice.
+        return f"strftime('%Y-%m-%d %H:00:00', {column}, {modifier}) || '|' || {modifier}", params + params
+    return f"date({column}, {modifier})", params
+
+
+def _bucket_of(key: str, bucket_list: list[Bucket], scope: Scope) -> int | None:
+    """The bucket a local key from ``_local_key`` belongs to."""
+    if scope.period.unit == HOUR:
+        wall_clock, modifier = key.split("|")
+        minutes = int(modifier.split()[0])
+        return bucket_index(bucket_list, datetime.fromisoformat(wall_clock).replace(tzinfo=UTC)
+                            - timedelta(minutes=minutes))
+    day = date.fromisoformat(key)
+    labels = [b.label for b in bucket_list]
+    for index in range(len(labels) - 1, -1, -1):
+        if labels[index] <= day:
+            return index if day < _next_label(bucket_list, index, scope) else None
+    return None
+
+
+def _next_label(bucket_list: list[Bucket], index: int, scope: Scope) -> date:
+    if index + 1 < len(bucket_list):
+        return bucket_list[index + 1].label
+    return scope.period.last_day + timedelta(days=1)
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    return database_proxy.execute_sql(sql, params).fetchall()
+
+
+# -- activities over time -------------------------------------------------------
+
+
+@dataclass
+class ActivitySeries:
+    """Activities per bucket and kind, dated ones apart from estimated likes and retweets."""
+
+    buckets: list[Bucket]
+    dated: list[dict[str, int]]
+    estimated: list[dict[str, int]]
+
+    def kinds(self) -> list[str]:
+        return ordered_kinds({k for counts in self.dated + self.estimated for k in counts})
+
+    def bucket_total(self, index: int) -> int:
+        return sum(self.dated[index].values()) + sum(self.estimated[index].values())
+
+    @property
+    def total(self) -> int:
+        return sum(self.bucket_total(i) for i in range(len(self.buckets)))
+
+    @property
+    def estimated_total(self) -> int:
+        return sum(sum(counts.values()) for counts in self.estimated)
+
+
+def activity_series(scope: Scope) -> ActivitySeries:
+    bucket_list = buckets(scope.period, scope.tz)
+    key, key_params = _local_key('"occurred_at"', scope)
+    where, params = scope.where()
+    rows = _run(f'SELECT {key} AS k, "kind", "estimated", COUNT(*) FROM "activity" WHERE {where} '
+                f"GROUP BY k, \"kind\", \"estimated\"", key_params + params)
+    series = ActivitySeries(bucket_list, [{} for _ in bucket_list], [{} for _ in bucket_list])
+    for local_key, kind, estimated, count in rows:
+        index = _bucket_of(local_key, bucket_list, scope)
+        if index is None:
+            continue
+        counts = series.estimated[index] if estimated else series.dated[index]
+        counts[kind] = counts.get(kind, 0) + count
+    return series
+
+
+# -- member growth --------------------------------------------------------------
+
+
+def _first_activity_sql(scope: Scope) -> tuple[str, list]:
+    """Each member's first activity (through the chosen account), and whether its time is estimated."""
+    where, params = ("", [])
+    if scope.account_id is not None:
+        where, params = ' WHERE "account_id" = ?', [scope.account_id]
+    return ('SELECT "member_id", MIN("occurred_at") AS first, '
+            'MIN(CASE WHEN "estimated" = 0 THEN "occurred_at" END) AS first_dated '
+            f'FROM "activity"{where} GROUP BY "member_id"'), params
+
+
+@dataclass
+class GrowthSeries:
+    """New members per bucket (joined on their first activity) and the running total."""
+
+    buckets: list[Bucket]
+    new: list[int]
+    new_estimated: list[int]  # of ``new``: joined through a like or retweet whose time is estimated
+    before: int  # members who joined before the period
+
+    @property
+    def running(self) -> list[int]:
+        totals, total = [], self.before
+        for count in self.new:
+            total += count
+            totals.append(total)
+        return totals
+
+    @property
+    def total_new(self) -> int:
+        return sum(self.new)
+
+
+def member_growth(scope: Scope) -> GrowthSeries:
+    bucket_list = buckets(scope.period, scope.tz)
+    firsts, first_params = _first_activity_sql(scope)
+    key, key_params = _local_key("first", scope)
+    estimated = "CASE WHEN first_dated IS NULL OR first_dated > first THEN 1 ELSE 0 END"
+    rows = _run(f"SELECT {key} AS k, {estimated} AS e, COUNT(*) FROM ({firsts}) "
+                "WHERE first >= ? AND first < ? GROUP BY k, e",
+                key_params + first_params + [sql_time(scope.period.start), sql_time(scope.period.end)])
+    before = _run(f"SELECT COUNT(*) FROM ({firsts}) WHERE first < ?", first_params + [sql_time(scope.period.start)])
+    series = GrowthSeries(bucket_list, [0] * len(bucket_list), [0] * len(bucket_list), before[0][0])
+    for local_key, is_estimated, count in rows:
+        index = _bucket_of(local_key, bucket_list, scope)
+        if index is None:
+            continue
+        series.new[index] += count
+        if is_estimated:
+            series.new_estimated[index] += count
+    return series
+
+
+# -- the account's followers ----------------------------------------------------
+
+
+@dataclass
+class FollowerLine:
+    account_id: int
+    username: str
+    points: list[tuple[datetime, int]]  # (UTC time of the sync, followers then)
+
+
+def follower_lines(scope: Scope) -> list[FollowerLine]:
+    """Each account's follower count at every sync in the period, plus the last one before it."""
+    accounts = Account.select().order_by(Account.id)
+    if scope.account_id is not None:
+        accounts = accounts.where(Account.id == scope.account_id)
+    lines = []
+    for account in accounts:
+        rows = _run('SELECT "taken_at", "followers_count" FROM "account_snapshot" '
+                    'WHERE "account_id" = ? AND "followers_count" IS NOT NULL AND "taken_at" < ? AND "taken_at" >= '
+                    '(SELECT COALESCE(MAX("taken_at"), ?) FROM "account_snapshot" WHERE "account_id" = ? '
+                    'AND "followers_count" IS NOT NULL AND "taken_at" < ?) ORDER BY "taken_at"',
+                    [account.id, sql_time(scope.period.end), sql_time(scope.period.start), account.id,
+                     sql_time(scope.period.start)])
+        lines.append(FollowerLine(account.id, account.username, [(_parse_sql_time(t), n) for t, n in rows]))
+    return lines
+
+
+# -- stages ---------------------------------------------------------------------
+
+
+@dataclass
+class StageSeries:
+    """How many members each stage held at the end of every bucket, from the recorded stage changes."""
+
+    buckets: list[Bucket]
+    names: list[str]  # stages in range order, then names only history still knows
+    colours: dict[str, str]
+    counts: list[dict[str, int]]  # at each bucket's end
+    setup_moves: list[int]  # changes made by editing the scoring setup, per bucket (not member movement)
+    history_start: datetime | None  # the first recorded change; nothing is known before it
+    today: dict[str, int] = field(default_factory=dict)  # the split now, from the scores
+    unstaged_today: int = 0
+
+
+def stage_series(scope: Scope) -> StageSeries:
+    """Stages belong to members, not accounts: this chart covers every account."""
+    bucket_list = buckets(scope.period, scope.tz)
+    stages = list(Stage.select().order_by(Stage.min_points, Stage.id))
+    names = [s.name for s in stages]
+    colours = {s.name: s.colour for s in stages}
+    start, end = sql_time(scope.period.start), sql_time(scope.period.end)
+    # Each member's stage at the start: the target of their latest change before it.
+    state = dict(_run(
+        'SELECT "to_name", COUNT(*) FROM (SELECT "to_name", ROW_NUMBER() OVER (PARTITION BY "member_id" '
+        'ORDER BY "at" DESC, "id" DESC) AS rn FROM "stage_change" WHERE "at" < ?) WHERE rn = 1 GROUP BY "to_name"',
+        [start]))
+    changes = _run('SELECT "at", "from_name", "to_name", "cause" FROM "stage_change" WHERE "at" >= ? AND "at" < ? '
+                   'ORDER BY "at", "id"', [start, end])
+    first = _run('SELECT MIN("at") FROM "stage_change"', [])[0][0]
+    counts, setup_moves = [], [0] * len(bucket_list)
+    position = 0
+    for index, bucket in enumerate(bucket_list):
+        while position < len(changes) and _parse_sql_time(changes[position][0]) < bucket.end:
+            _at, old, new, cause = changes[position]
+            if old:
+                state[old] = state.get(old, 0) - 1
+            state[new] = state.get(new, 0) + 1
+            if cause == "setup":
+                setup_moves[index] += 1
+            position += 1
+        counts.append({name: n for name, n in state.items() if name and n > 0})
+    for name in sorted({n for c in counts for n in c} - set(names)):
+        names.append(name)
+    today_rows = _run('SELECT st."name", COUNT(*) FROM "member_score" s LEFT JOIN "stage" st ON st."id" = s."stage_id" '
+                      'GROUP BY st."name"', [])
+    today = {name: n for name, n in today_rows if name is not None}
+    unstaged = sum(n for name, n in today_rows if name is None)
+    return StageSeries(bucket_list, names, colours, counts, setup_moves,
+                       _parse_sql_time(first) if first else None, today, unstaged)
+
+
+# -- most active members --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopMember:
+    member_id: int
+    name: str
+    handle: str
+    activities: int  # in the period
+    score: int  # over the last 30 days
+    stage: str
+    stage_colour: str
+
+
+def top_members(scope: Scope, limit: int = TOP_MEMBERS) -> list[TopMember]:
+    where, params = scope.where('a."occurred_at"', account_column='a."account_id"')
+    rows = _run(
+        f'SELECT t.member_id, m."name", m."x_handle", t.n, COALESCE(s."score", 0), COALESCE(st."name", \'\'), '
+        f'COALESCE(st."colour", \'\') FROM (SELECT a."member_id" AS member_id, COUNT(*) AS n FROM "activity" a '
+        f'WHERE {where} GROUP BY a."member_id" ORDER BY n DESC, a."member_id" LIMIT ?) t '
+        'JOIN "member" m ON m."id" = t.member_id LEFT JOIN "member_score" s ON s."member_id" = t.member_id '
+        'LEFT JOIN "stage" st ON st."id" = s."stage_id" ORDER BY t.n DESC, t.member_id', params + [limit])
+    return [TopMember(*row) for row in rows]
+
+
+# -- when people interact -------------------------------------------------------
+
+
+@dataclass
+class Heatmap:
+    """Activities by local weekday (Monday first) and hour.
+
+    Likes and retweets whose time is estimated are left out: their time is
+    when a sync saw them, not when people acted.
+    """
+
+    counts: list[list[int]]  # [weekday][hour]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(row) for row in self.counts)
+
+
+def weekday_hours(scope: Scope) -> Heatmap:
+    modifier, key_params = _local_modifier('"occurred_at"', scope.period.start, scope.period.end, scope.tz)
+    where, params = scope.where()
+    rows = _run(f"SELECT strftime('%w', \"occurred_at\", {modifier}) AS d, "
+                f"strftime('%H', \"occurred_at\", {modifier}) AS h, COUNT(*) FROM \"activity\" "
+                f"WHERE \"estimated\" = 0 AND {where} "
+                "GROUP BY d, h", key_params + key_params + params)
+    counts = [[0] * 24 for _ in range(7)]
+    for weekday, hour, count in rows:
+        counts[(int(weekday) + 6) % 7][int(hour)] += count  # SQLite counts from Sunday
+    return Heatmap(counts)
+
+
+# -- summary --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: int
+    previous: int  # the same figure over the previous period of the same length
+
+    @property
+    def change(self) -> int:
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class Summary:
+    total_members: Figure  # joined by the end of the period (previous: by its start)
+    new_members: Figure
+    active_members: Figure
+    activities: Figure
+    without_activity: int  # members with no activity at all (imported, not yet seen on X)
+
+
+def summary(scope: Scope) -> Summary:
+    period, previous = scope.period, scope.period.previous(scope.tz)
+    firsts, first_params = _first_activity_sql(scope)
+    joined = _run(f"SELECT COALESCE(SUM(first < ?), 0), COALESCE(SUM(first < ?), 0), COALESCE(SUM(first < ?), 0) "
+                  f"FROM ({firsts})",
+                  [sql_time(previous.start), sql_time(period.start), sql_time(period.end)] + first_params)[0]
+    before_previous, before_period, by_end = joined
+
+    def counts(p: Period) -> tuple[int, int]:
+        where, params = scope.where(period=p)
+        return _run(f'SELECT COUNT(*), COUNT(DISTINCT "member_id") FROM "activity" WHERE {where}', params)[0]
+
+    now_counts, previous_counts = counts(period), counts(previous)
+    without = 0
+    if scope.account_id is None:
+        without = _run('SELECT COUNT(*) FROM "member" m WHERE NOT EXISTS '
+                       '(SELECT 1 FROM "activity" a WHERE a."member_id" = m."id")', [])[0][0]
+    return Summary(
+        total_members=Figure(by_end, before_period),
+        new_members=Figure(by_end - before_period, before_period - before_previous),
+        active_members=Figure(now_counts[1], previous_counts[1]),
+        activities=Figure(now_counts[0], previous_counts[0]),
+        without_activity=without,
+    )
+
+
+# -- everything at once ---------------------------------------------------------
+
+
+def earliest_time() -> datetime | None:
+    """The first moment the workspace knows of: its first activity or first connection."""
+    first = _run('SELECT MIN(t) FROM (SELECT MIN("occurred_at") AS t FROM "activity" '
+                 'UNION ALL SELECT MIN("connected_at") FROM "account")', [])[0][0]
+    return _parse_sql_time(first) if first else None
+
+
+def has_account() -> bool:
+    """Whether the workspace has ever had an account (its data stays after a disconnect)."""
+    return Account.select().exists()
+
+
+@dataclass
+class DashboardData:
+    scope: Scope
+    has_account: bool
+    summary: Summary
+    activity: ActivitySeries
+    growth: GrowthSeries
+    followers: list[FollowerLine]
+    stages: StageSeries
+    top: list[TopMember]
+    heatmap: Heatmap
+
+
+def load_dashboard(scope: Scope) -> DashboardData:
+    """Every chart's numbers for one scope (run off the UI thread)."""
+    return DashboardData(
+        scope=scope,
+        has_account=has_account(),
+        summary=summary(scope),
+        activity=activity_series(scope),
+        growth=member_growth(scope),
+        followers=follower_lines(scope),
+        stages=stage_series(scope),
+        top=top_members(scope),
+        heatmap=weekday_hours(scope),
+    )

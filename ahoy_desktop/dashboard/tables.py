@@ -1,0 +1,90 @@
+"""Each chart's numbers as a table, for CSV export.
+
+Headers are plain English column names: a CSV is read by spreadsheets and
+scripts, which want stable names more than translated ones. Times are local
+ISO 8601 (with their UTC offset for hours), as the charts show them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from .periods import Bucket
+from .queries import ActivitySeries, FollowerLine, GrowthSeries, Heatmap, StageSeries, TopMember
+
+Table = tuple[list[str], list[list[object]]]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def bucket_text(bucket: Bucket) -> str:
+    label = bucket.label
+    return label.isoformat(timespec="minutes") if isinstance(label, datetime) else label.isoformat()
+
+
+def activity_table(series: ActivitySeries) -> Table:
+    kinds = series.kinds()
+    estimated = [k for k in kinds if any(counts.get(k) for counts in series.estimated)]
+    headers = ["period_start", *kinds, *[f"{k}_estimated" for k in estimated], "total"]
+    rows = []
+    for index, bucket in enumerate(series.buckets):
+        dated = [series.dated[index].get(k, 0) for k in kinds]
+        guessed = [series.estimated[index].get(k, 0) for k in estimated]
+        rows.append([bucket_text(bucket), *dated, *guessed, series.bucket_total(index)])
+    return headers, rows
+
+
+def growth_table(series: GrowthSeries) -> Table:
+    rows = [[bucket_text(b), new, estimated, running]
+            for b, new, estimated, running in zip(series.buckets, series.new, series.new_estimated, series.running,
+                                                  strict=True)]
+    return ["period_start", "new_members", "of_which_joined_by_estimated_activity", "total_members"], rows
+
+
+def followers_table(lines: list[FollowerLine]) -> Table:
+    rows = [[f"@{line.username}", when.isoformat(timespec="seconds"), followers]
+            for line in lines for when, followers in line.points]
+    return ["account", "synced_at_utc", "followers"], rows
+
+
+def stages_table(series: StageSeries) -> Table:
+    headers = ["as_of_utc", *series.names, "moves_caused_by_setup_changes"]
+    rows = [[bucket_text(b), *[counts.get(n, 0) for n in series.names], moves]
+            for b, counts, moves in zip(series.buckets, series.counts, series.setup_moves, strict=True)]
+    # Bucket labels are starts; the counts are as of each bucket's end.
+    for row, bucket in zip(rows, series.buckets, strict=True):
+        row[0] = bucket.end.isoformat(timespec="seconds")
+    return headers, rows
+
+
+def top_members_table(members: list[TopMember]) -> Table:
+    rows = [[m.name, f"@{m.handle}" if m.handle else "", m.activities, m.score, m.stage] for m in members]
+    return ["name", "handle", "activities_in_range", "score_30_days", "stage"], rows
+
+
+def heatmap_table(heatmap: Heatmap) -> Table:
+    return ["weekday", *[f"{h:02d}" for h in range(24)]], [[WEEKDAYS[d], *heatmap.counts[d]] for d in range(7)]
+
+
+def safe_cell(value: object) -> object:
+    """A text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """UTF-8 with a byte-order mark so spreadsheets read the accents right."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([safe_cell(v) for v in row])

@@ -1,0 +1,121 @@
+"""The plot widgets the dashboard's charts draw on (pyqtgraph), with hover and readable ticks."""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, Signal, Slot
+from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtWidgets import QToolTip
+
+from ahoy_desktop.dashboard.periods import Bucket
+
+from .style import apply_plot_palette, nice_step, short_label
+
+LABEL_SPACING = 1.5  # a tick label's width, plus half again between neighbours
+TICK_LENGTH = 5
+Y_HEADROOM = 1.08
+HIGHLIGHT_ALPHA = 45
+
+
+class BucketPlot(pg.PlotWidget):
+    """A plot whose x axis is a row of time buckets (0, 1, 2…), labelled as many as fit.
+
+    Emits ``hovered`` with the bucket index under the mouse (or -1) and shows
+    ``describe(index)`` as a tooltip.
+    """
+
+    hovered = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.buckets: list[Bucket] = []
+        self.describe = lambda index: ""
+        item = self.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.showGrid(y=True, alpha=0.2)
+        item.getAxis("bottom").setStyle(tickLength=TICK_LENGTH, hideOverlappingLabels=False)
+        item.vb.sigResized.connect(self.update_ticks)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.viewport().installEventFilter(self)
+        self._hovered = -1
+        self._highlight = pg.BarGraphItem(x=[0], height=[0], width=1.0, pen=None)
+        self._highlight.setZValue(-1)
+        self._highlight.hide()
+        item.addItem(self._highlight)
+        self.apply_palette(self.palette())
+
+    def apply_palette(self, palette: QPalette) -> None:
+        apply_plot_palette(self, palette)
+        colour = palette.color(QPalette.ColorRole.Highlight)
+        colour.setAlpha(HIGHLIGHT_ALPHA)
+        self._highlight.setOpts(brush=colour)
+
+    def clear_items(self) -> None:
+        item = self.getPlotItem()
+        for child in list(item.items):
+            if child is not self._highlight:
+                item.removeItem(child)
+        self._set_hovered(-1)
+
+    def set_buckets(self, buckets: list[Bucket], top: float) -> None:
+        self.buckets = buckets
+        item = self.getPlotItem()
+        item.setXRange(-0.5, len(buckets) - 0.5, padding=0.01)
+        item.setYRange(0, max(top, 1) * Y_HEADROOM, padding=0)
+        step = nice_step(max(top, 1))
+        item.getAxis("left").setTickSpacing(step, step)
+        self.update_ticks()
+
+    @Slot()
+    def update_ticks(self) -> None:
+        """Label as many buckets as fit without overlapping, always including the last."""
+        if not self.buckets:
+            return
+        axis = self.getPlotItem().getAxis("bottom")
+        labels = [short_label(b.label) for b in self.buckets]
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        widest = max(metrics.horizontalAdvance(t) for t in labels)
+        self.getPlotItem().setContentsMargins(0, 0, widest / 2, 0)
+        per_bucket = max(1.0, self.getPlotItem().vb.width() / len(self.buckets))
+        step = max(1, math.ceil(widest * LABEL_SPACING / per_bucket))
+        last = len(self.buckets) - 1
+        major = [(i, labels[i]) for i in range(last, -1, -step)]
+        axis.setTicks([sorted(major), [(i, "") for i in range(len(self.buckets))]])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() == QEvent.Type.Leave:
+            self._set_hovered(-1)
+        return super().eventFilter(watched, event)
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        vb = self.getPlotItem().vb
+        index = -1
+        if self.buckets and vb.sceneBoundingRect().contains(scene_pos):
+            x = round(vb.mapSceneToView(scene_pos).x())
+            if 0 <= x < len(self.buckets):
+                index = x
+        self._set_hovered(index)
+        if index >= 0:
+            QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), self.describe(index), self)
+
+    def hover(self, index: int) -> None:
+        """Point at a bucket as the mouse would (keyboard users and tests)."""
+        self._set_hovered(index)
+
+    def _set_hovered(self, index: int) -> None:
+        if index == self._hovered:
+            return
+        self._hovered = index
+        if index < 0:
+            self._highlight.hide()
+            QToolTip.hideText()
+        else:
+            top = self.getPlotItem().vb.viewRange()[1][1]
+            self._highlight.setOpts(x=[index], height=[top], width=1.0)
+            self._highlight.show()
+        self.hovered.emit(index)
