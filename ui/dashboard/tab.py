@@ -193,13 +193,13 @@ class DashboardTab(QWidget):
             "<h3>No account connected yet</h3><p>Connect your X account in the Integrations tab to see who "
             "interacts with it, or look around with sample data first.</p>"))
         self.no_account.setWordWrap(True)
-        sample = QPushButton(self.tr("Try with sample data"))
-        sample.clicked.connect(self.sample_requested)
+        self.sample_button = QPushButton(self.tr("Try with sample data"))
+        self.sample_button.clicked.connect(self.sample_requested)
         empty = QWidget()
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.no_account)
-        empty_layout.addWidget(sample)
+        empty_layout.addWidget(self.sample_button)
         empty_layout.addStretch(2)
 
         self.pages = QStackedWidget()
@@ -221,12 +221,10 @@ class DashboardTab(QWidget):
         return choice, self.account_box.currentData(), custom
 
     def set_range(self, choice: str, custom: tuple[date, date] | None = None) -> None:
-        if custom is not None:
-            for edit, day in ((self.from_date, custom[0]), (self.to_date, custom[1])):
-                edit.blockSignals(True)
-                edit.setDate(QDate(day.year, day.month, day.day))
-                edit.blockSignals(False)
+        self.range_box.blockSignals(True)
         self.range_box.setCurrentIndex(RANGES.index(choice))
+        self.range_box.blockSignals(False)
+        self._show_range_controls(custom)
         self.refresh()
 
     def set_account(self, account_id: int | None) -> None:
@@ -234,18 +232,23 @@ class DashboardTab(QWidget):
 
     @Slot()
     def _on_range_changed(self) -> None:
-        custom = self.range_box.currentData() == RANGE_CUSTOM
-        if custom and self.data is not None:
+        self._show_range_controls()
+        self.refresh()
+
+    def _show_range_controls(self, custom: tuple[date, date] | None = None) -> None:
+        """Show the date fields for a custom range, filled with ``custom`` or else the range shown now."""
+        is_custom = self.range_box.currentData() == RANGE_CUSTOM
+        if is_custom and custom is None and self.data is not None:
             period = self.data.scope.period
-            first = period.first_day or local_date(period.start)
-            last = period.last_day or local_date(period.end - timedelta(seconds=1))
-            for edit, day in ((self.from_date, first), (self.to_date, last)):
+            custom = (period.first_day or local_date(period.start),
+                      period.last_day or local_date(period.end - timedelta(seconds=1)))
+        if is_custom and custom is not None:
+            for edit, day in zip((self.from_date, self.to_date), custom, strict=True):
                 edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))
                 edit.blockSignals(False)
         for widget in self.custom_widgets:
-            widget.setVisible(custom)
-        self.refresh()
+            widget.setVisible(is_custom)
 
     @Slot()
     def _on_controls_changed(self) -> None:

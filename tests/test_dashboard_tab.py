@@ -1,0 +1,264 @@
+"""The Dashboard tab with pytest-qt: charts follow range and account, hover, empty states, and every export."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QImage, QPalette
+
+from ahoy_desktop.accounts import active_accounts
+from ahoy_desktop.changes import Changes
+from ahoy_desktop.dashboard import tables
+from ahoy_desktop.db.models import Account, Activity, Member
+
+CHART_KEYS = {"growth", "followers", "activity", "stages", "top_members", "heatmap"}
+
+
+@pytest.fixture
+def make_tab(qtbot):
+    from ui.dashboard.tab import DashboardTab
+
+    tabs = []
+
+    def make(context):
+        tab = DashboardTab(context)
+        qtbot.addWidget(tab)
+        tabs.append(tab)
+        tab.resize(1300, 900)
+        tab.show()
+        qtbot.waitUntil(lambda: not tab.loading and tab.data is not None or context.session is None)
+        return tab
+
+    yield make
+    for tab in tabs:
+        assert tab.shutdown(10_000)
+
+
+def wait_for(tab, qtbot, change) -> None:
+    before = tab.data
+    change()
+    qtbot.waitUntil(lambda: not tab.loading and tab.data is not before, timeout=20_000)
+
+
+def in_range(period, account_id=None):
+    query = Activity.select().where((Activity.occurred_at >= period.start) & (Activity.occurred_at < period.end))
+    return query.where(Activity.account == account_id) if account_id else query
+
+
+def test_every_chart_shows_the_sample_and_follows_range_and_account(synced_sample_context, make_tab, qtbot):
+    tab = make_tab(synced_sample_context)
+    assert {p.chart.key for p in tab.panels} == CHART_KEYS
+    assert all(p.showing_chart for p in tab.panels if p.chart.key != "followers")
+    period = tab.data.scope.period
+    assert tab.data.activity.total == in_range(period).count() > 0
+    assert tab.cards["activities"].value.text().replace(",", "") == str(in_range(period).count())
+
+    wait_for(tab, qtbot, lambda: tab.set_range("7d"))
+    week = tab.data.scope.period
+    assert len(tab.data.activity.buckets) == 7
+    assert all(p.chart.data is tab.data for p in tab.panels)
+    assert tab.data.activity.total == in_range(week).count()
+
+    wait_for(tab, qtbot, lambda: tab.set_range("24h"))
+    assert len(tab.data.activity.buckets) == 24 and tab.data.scope.period.unit == "hour"
+
+    wait_for(tab, qtbot, lambda: tab.set_range("12m"))
+    assert tab.data.scope.period.unit == "week"
+
+    account = active_accounts()[0]
+    wait_for(tab, qtbot, lambda: tab.set_account(account.id))
+    assert tab.data.scope.account_id == account.id
+    assert all(p.chart.data is tab.data for p in tab.panels)
+    assert tab.data.activity.total == in_range(tab.data.scope.period, account.id).count()
+
+
+def test_custom_range_shows_the_chosen_days(synced_sample_context, make_tab, qtbot):
+    tab = make_tab(synced_sample_context)
+    last = tab.data.scope.period.last_day
+    first = last - timedelta(days=9)
+
+    wait_for(tab, qtbot, lambda: tab.set_range("custom", (first, last)))
+
+    assert [b.label for b in tab.data.activity.buckets][0] == first
+    assert len(tab.data.activity.buckets) == 10
+    assert all(w.isVisible() for w in tab.custom_widgets)
+
+
+def test_hover_shows_exact_counts(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    panel = tab.panel("activity")
+    plot = panel.chart.plot
+    last = len(plot.buckets) - 1
+
+    plot.hover(last)
+
+    assert "81 activities" in panel.hover.text()
+    assert "Likes (time estimated): 43" in panel.hover.text()
+    scene = plot.getPlotItem().vb.mapViewToScene(QPointF(last, 5))
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene))
+    qtbot.waitUntil(lambda: "Retweets (time estimated): 38" in panel.hover.text())
+
+
+def test_double_click_on_a_most_active_member_asks_to_open_them(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    view = tab.panel("top_members").chart.view
+    assert view.rowCount() == 10
+    first = tab.data.top[0]
+
+    with qtbot.waitSignal(synced_context.open_member_requested) as signal:
+        view.itemDoubleClicked.emit(view.item(0, 0))
+
+    assert signal.args == [first.member_id]
+    assert view.item(0, 1).text() == f"@{first.handle}"
+
+
+def test_no_workspace_offers_the_sample(app_context, make_tab, qtbot):
+    app_context.session = None
+    tab = make_tab(app_context)
+
+    assert tab.pages.currentIndex() == 0
+    with qtbot.waitSignal(tab.sample_requested):
+        tab.sample_button.click()
+
+
+def test_no_account_says_how_to_connect(app_context, make_tab):
+    tab = make_tab(app_context)
+
+    assert tab.pages.currentIndex() == 0
+    assert "Connect your X account in the Integrations tab" in tab.no_account.text()
+
+
+def test_a_range_without_data_says_so_in_every_chart(app_context, make_tab, qtbot):
+    account = Account.create(x_user_id="1", username="ahoy", credential_kind="sandbox",
+                             connected_at=app_context.clock.now())
+    member = Member.create(first_seen_at=app_context.clock.now())
+    Activity.create(account=account, member=member, kind="reply", post_id="1", dedup_key="post:1",
+                    occurred_at=app_context.clock.now() - timedelta(days=400))
+    tab = make_tab(app_context)
+
+    assert tab.pages.currentIndex() == 1
+    assert all(not p.showing_chart for p in tab.panels)
+    assert tab.panel("activity").message.text() == "No activity in this range"
+    assert tab.panel("growth").message.text() == "No new members in this range"
+
+    Activity.create(account=account, member=member, kind="reply", post_id="2", dedup_key="post:2",
+                    occurred_at=app_context.clock.now() - timedelta(hours=1))
+    wait_for(tab, qtbot, lambda: app_context.notify(Changes(activities_added=Counter(reply=1))))
+    assert tab.panel("activity").showing_chart and tab.data.activity.total == 1
+
+
+def test_charts_follow_a_dark_palette(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    plot = tab.panel("activity").chart.plot
+    dark = QPalette(tab.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+
+    tab.setPalette(dark)
+
+    assert plot.backgroundBrush().color() == QColor("#1e1e1e")
+
+
+# -- export ------------------------------------------------------------------------
+
+
+def distinct_colours(image: QImage) -> int:
+    step = max(1, image.width() // 80)
+    return len({image.pixel(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)})
+
+
+def test_png_has_the_requested_size_and_is_not_blank(synced_context, make_tab, tmp_path):
+    from ui.dashboard import export
+    from ui.dashboard.charts import ActivityChart, HeatmapChart
+
+    tab = make_tab(synced_context)
+    path = tmp_path / "activity.png"
+
+    export.save_png(path, ActivityChart, tab.data, width=800, scale=2)
+
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1600, 880)
+    assert distinct_colours(image) > 5
+    hidden = export.chart_image(HeatmapChart, tab.data, width=600, scale=1)
+    assert hidden.width() == 600 and distinct_colours(hidden) > 3
+
+
+def test_svg_parses_and_keeps_hourly_bars_apart(synced_sample_context, make_tab, qtbot, tmp_path):
+    from ui.dashboard import export
+    from ui.dashboard.charts import ActivityChart
+
+    tab = make_tab(synced_sample_context)
+    wait_for(tab, qtbot, lambda: tab.set_range("24h"))
+    busy_hours = sum(1 for i in range(24) if tab.data.activity.bucket_total(i))
+    assert busy_hours >= 3
+    path = tmp_path / "activity.svg"
+
+    export.save_svg(path, ActivityChart, tab.data)
+
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "Activities over time" in text
+    # Each hour with activity is its own bar: as many distinct bar positions as busy hours, or more.
+    shapes = [e for e in root.iter() if e.tag.endswith(("path", "rect", "polygon"))]
+    assert len(shapes) >= busy_hours
+
+
+def test_an_empty_chart_exports_with_its_message(app_context, make_tab, tmp_path):
+    from ui.dashboard import export
+    from ui.dashboard.charts import ActivityChart
+
+    Account.create(x_user_id="1", username="ahoy", credential_kind="sandbox", connected_at=app_context.clock.now())
+    tab = make_tab(app_context)
+    path = tmp_path / "empty.svg"
+
+    export.save_svg(path, ActivityChart, tab.data)
+    export.save_png(tmp_path / "empty.png", ActivityChart, tab.data, width=500, scale=2)
+
+    text = " ".join(t.text or "" for t in ET.parse(path).getroot().iter() if t.tag.endswith("text"))
+    assert "No activity in this range" in text
+    assert QImage(str(tmp_path / "empty.png")).width() == 1000
+
+
+def test_copy_image_puts_the_chart_on_the_clipboard(synced_context, make_tab):
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.dashboard import export
+    from ui.dashboard.charts import GrowthChart
+
+    tab = make_tab(synced_context)
+    export.copy_image(GrowthChart, tab.data)
+
+    assert QGuiApplication.clipboard().image().width() == export.DEFAULT_WIDTH * export.DEFAULT_SCALE
+
+
+def test_pdf_report_has_the_summary_and_every_chart(synced_sample_context, make_tab, tmp_path):
+    from pypdf import PdfReader
+
+    tab = make_tab(synced_sample_context)
+    path = tmp_path / "report.pdf"
+
+    tab.export_report(str(path))
+
+    reader = PdfReader(str(path))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for title in ("Member growth", "Followers of the account", "Activities over time", "Members by stage",
+                  "Most active members", "When people interact", "Active members"):
+        assert title in text
+    assert "Last 30 days" in text and "sample" in text.lower()
+    assert len(reader.pages) >= 3
+
+
+def test_csv_export_of_a_chart_adds_up_to_the_database(synced_sample_context, make_tab, tmp_path):
+    tab = make_tab(synced_sample_context)
+    headers, rows = tab.panel("activity").chart.table()
+    path = tmp_path / "a.csv"
+    tables.write_csv(path, headers, rows)
+
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("period_start,")
+    assert sum(int(line.rsplit(",", 1)[1]) for line in lines[1:]) == in_range(tab.data.scope.period).count()
