@@ -261,7 +261,8 @@ def stage_series(scope: Scope) -> StageSeries:
     counts, setup_moves = [], [0] * len(bucket_list)
     position = 0
     for index, bucket in enumerate(bucket_list):
-        while position < len(changes) and _parse_sql_time(changes[position][0]) < bucket.end:
+        bucket_end = sql_time(bucket.end)  # compared as stored text: no time parsed per change
+        while position < len(changes) and changes[position][0] < bucket_end:
             _at, old, new, cause = changes[position]
             if old:
                 state[old] = state.get(old, 0) - 1

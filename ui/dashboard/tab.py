@@ -300,7 +300,7 @@ class DashboardTab(QWidget):
     @Slot(object)
     def _on_changed(self, changes: Changes) -> None:
         if (changes.activities_added or changes.clock_moved or changes.accounts_changed or changes.scoring_changed
-                or changes.members_changed or changes.activities_removed):
+                or changes.members_changed or changes.activities_changed):
             self.refresh()
 
     @Slot()
