@@ -250,6 +250,8 @@ def test_heatmap_uses_local_weekday_and_hour_and_leaves_estimated_times_out(acco
     heatmap = weekday_hours(Scope(period, tz=TOKYO))
 
     assert heatmap.counts[1][0] == 2 and heatmap.total == 2
+    half_hour_zone = weekday_hours(Scope(days_period(date(2026, 11, 1), date(2026, 11, 30), KOLKATA), tz=KOLKATA))
+    assert half_hour_zone.counts[0][21] == 2 and half_hour_zone.total == 2  # Monday 21:10 and 21:10 in Kolkata
 
 
 def test_follower_line_has_each_sync_and_the_last_count_before_the_range(account, november):

@@ -128,15 +128,44 @@ class ActivitySeries:
         return sum(sum(counts.values()) for counts in self.estimated)
 
 
-def activity_series(scope: Scope) -> ActivitySeries:
-    bucket_list = buckets(scope.period, scope.tz)
-    key, key_params = _local_key('"occurred_at"', scope)
+HourlyCounts = list[tuple[datetime, str, int, int]]  # (UTC hour, kind, estimated, activities)
+
+
+def _whole_hour_offsets(scope: Scope) -> bool:
+    return all(offset % 60 == 0 for *_span, offset in offset_segments(scope.period.start, scope.period.end,
+                                                                       scope.tz))
+
+
+def hourly_counts(scope: Scope) -> HourlyCounts | None:
+    """Activities per UTC hour, kind and estimated, in one pass; None where the zone is off the hour.
+
+    Cutting the stored text at the hour costs far less per row than date
+    arithmetic, and an hour never straddles a local day or weekday when the
+    zone's offset is whole hours; the buckets are then made in Python from a
+    few thousand rows.
+    """
+    if not _whole_hour_offsets(scope):
+        return None
     where, params = scope.where()
-    rows = _run(f'SELECT {key} AS k, "kind", "estimated", COUNT(*) FROM "activity" WHERE {where} '
-                f"GROUP BY k, \"kind\", \"estimated\"", key_params + params)
+    rows = _run(f'SELECT substr("occurred_at", 1, 13) AS h, "kind", "estimated", COUNT(*) FROM "activity" '
+                f'WHERE {where} GROUP BY h, "kind", "estimated"', params)
+    return [(datetime.fromisoformat(hour + ":00:00").replace(tzinfo=UTC), kind, estimated, n)
+            for hour, kind, estimated, n in rows]
+
+
+def activity_series(scope: Scope, hourly: HourlyCounts | None = None) -> ActivitySeries:
+    bucket_list = buckets(scope.period, scope.tz)
     series = ActivitySeries(bucket_list, [{} for _ in bucket_list], [{} for _ in bucket_list])
-    for local_key, kind, estimated, count in rows:
-        index = _bucket_of(local_key, bucket_list, scope)
+    hourly = hourly if hourly is not None else hourly_counts(scope)
+    if hourly is not None:
+        located = ((bucket_index(bucket_list, hour), kind, estimated, n) for hour, kind, estimated, n in hourly)
+    else:
+        key, key_params = _local_key('"occurred_at"', scope)
+        where, params = scope.where()
+        rows = _run(f'SELECT {key} AS k, "kind", "estimated", COUNT(*) FROM "activity" WHERE {where} '
+                    f"GROUP BY k, \"kind\", \"estimated\"", key_params + params)
+        located = ((_bucket_of(k, bucket_list, scope), kind, estimated, n) for k, kind, estimated, n in rows)
+    for index, kind, estimated, count in located:
         if index is None:
             continue
         counts = series.estimated[index] if estimated else series.dated[index]
@@ -148,13 +177,12 @@ def activity_series(scope: Scope) -> ActivitySeries:
 
 
 def _first_activity_sql(scope: Scope) -> tuple[str, list]:
-    """Each member's first activity (through the chosen account), and whether its time is estimated."""
+    """Each member's first activity (through the chosen account); read from the (member, time) index alone."""
     where, params = ("", [])
     if scope.account_id is not None:
         where, params = ' WHERE "account_id" = ?', [scope.account_id]
-    return ('SELECT "member_id", MIN("occurred_at") AS first, '
-            'MIN(CASE WHEN "estimated" = 0 THEN "occurred_at" END) AS first_dated '
-            f'FROM "activity"{where} GROUP BY "member_id"'), params
+    sql = f'SELECT "member_id" AS member_id, MIN("occurred_at") AS first FROM "activity"{where} GROUP BY "member_id"'
+    return sql, params
 
 
 @dataclass
@@ -165,6 +193,7 @@ class GrowthSeries:
     new: list[int]
     new_estimated: list[int]  # of ``new``: joined through a like or retweet whose time is estimated
     before: int  # members who joined before the period
+    before_previous: int = 0  # members who joined before the previous period of the same length
 
     @property
     def running(self) -> list[int]:
@@ -180,16 +209,30 @@ class GrowthSeries:
 
 
 def member_growth(scope: Scope) -> GrowthSeries:
+    """One pass over every member's first activity gives the new members per bucket and the totals before."""
     bucket_list = buckets(scope.period, scope.tz)
+    previous = scope.period.previous(scope.tz)
     firsts, first_params = _first_activity_sql(scope)
     key, key_params = _local_key("first", scope)
-    estimated = "CASE WHEN first_dated IS NULL OR first_dated > first THEN 1 ELSE 0 END"
-    rows = _run(f"SELECT {key} AS k, {estimated} AS e, COUNT(*) FROM ({firsts}) "
-                "WHERE first >= ? AND first < ? GROUP BY k, e",
-                key_params + first_params + [sql_time(scope.period.start), sql_time(scope.period.end)])
-    before = _run(f"SELECT COUNT(*) FROM ({firsts}) WHERE first < ?", first_params + [sql_time(scope.period.start)])
-    series = GrowthSeries(bucket_list, [0] * len(bucket_list), [0] * len(bucket_list), before[0][0])
+    account = ' AND a."account_id" = ?' if scope.account_id is not None else ""
+    # Estimated when no activity at that first moment has a real time (likes and retweets found by a sync).
+    estimated = (f'NOT EXISTS (SELECT 1 FROM "activity" a WHERE a."member_id" = f.member_id '
+                 f'AND a."occurred_at" = f.first AND a."estimated" = 0{account})')
+    rows = _run(f"SELECT CASE WHEN first < ? THEN '<previous' WHEN first < ? THEN '<period' ELSE {key} END AS k, "
+                f"CASE WHEN first < ? THEN 0 ELSE {estimated} END AS e, COUNT(*) FROM ({firsts}) f "
+                "WHERE first < ? GROUP BY k, e",
+                [sql_time(previous.start), sql_time(scope.period.start)] + key_params
+                + [sql_time(scope.period.start)] + ([scope.account_id] if account else [])
+                + first_params + [sql_time(scope.period.end)])
+    series = GrowthSeries(bucket_list, [0] * len(bucket_list), [0] * len(bucket_list), 0)
     for local_key, is_estimated, count in rows:
+        if local_key == "<previous":
+            series.before_previous += count
+            series.before += count
+            continue
+        if local_key == "<period":
+            series.before += count
+            continue
         index = _bucket_of(local_key, bucket_list, scope)
         if index is None:
             continue
@@ -324,14 +367,20 @@ class Heatmap:
         return sum(sum(row) for row in self.counts)
 
 
-def weekday_hours(scope: Scope) -> Heatmap:
+def weekday_hours(scope: Scope, hourly: HourlyCounts | None = None) -> Heatmap:
+    counts = [[0] * 24 for _ in range(7)]
+    hourly = hourly if hourly is not None else hourly_counts(scope)
+    if hourly is not None:
+        for hour, _kind, estimated, n in hourly:
+            if not estimated:
+                local = hour.astimezone(scope.tz) if scope.tz is not None else hour.astimezone()
+                counts[local.weekday()][local.hour] += n
+        return Heatmap(counts)
     modifier, key_params = _local_modifier('"occurred_at"', scope.period.start, scope.period.end, scope.tz)
     where, params = scope.where()
     rows = _run(f"SELECT strftime('%w', \"occurred_at\", {modifier}) AS d, "
                 f"strftime('%H', \"occurred_at\", {modifier}) AS h, COUNT(*) FROM \"activity\" "
-                f"WHERE \"estimated\" = 0 AND {where} "
-                "GROUP BY d, h", key_params + key_params + params)
-    counts = [[0] * 24 for _ in range(7)]
+                f"WHERE \"estimated\" = 0 AND {where} GROUP BY d, h", key_params + key_params + params)
     for weekday, hour, count in rows:
         counts[(int(weekday) + 6) % 7][int(hour)] += count  # SQLite counts from Sunday
     return Heatmap(counts)
@@ -359,13 +408,11 @@ class Summary:
     without_activity: int  # members with no activity at all (imported, not yet seen on X)
 
 
-def summary(scope: Scope) -> Summary:
+def summary(scope: Scope, growth: GrowthSeries | None = None) -> Summary:
     period, previous = scope.period, scope.period.previous(scope.tz)
-    firsts, first_params = _first_activity_sql(scope)
-    joined = _run(f"SELECT COALESCE(SUM(first < ?), 0), COALESCE(SUM(first < ?), 0), COALESCE(SUM(first < ?), 0) "
-                  f"FROM ({firsts})",
-                  [sql_time(previous.start), sql_time(period.start), sql_time(period.end)] + first_params)[0]
-    before_previous, before_period, by_end = joined
+    growth = growth if growth is not None else member_growth(scope)
+    before_previous, before_period = growth.before_previous, growth.before
+    by_end = before_period + growth.total_new
 
     def counts(p: Period) -> tuple[int, int]:
         where, params = scope.where(period=p)
@@ -414,15 +461,17 @@ class DashboardData:
 
 
 def load_dashboard(scope: Scope) -> DashboardData:
-    """Every chart's numbers for one scope (run off the UI thread)."""
+    """Every chart's numbers for one scope (run off the UI thread); shared passes are made once."""
+    growth = member_growth(scope)
+    hourly = hourly_counts(scope)
     return DashboardData(
         scope=scope,
         has_account=has_account(),
-        summary=summary(scope),
-        activity=activity_series(scope),
-        growth=member_growth(scope),
+        summary=summary(scope, growth),
+        activity=activity_series(scope, hourly),
+        growth=growth,
         followers=follower_lines(scope),
         stages=stage_series(scope),
         top=top_members(scope),
-        heatmap=weekday_hours(scope),
+        heatmap=weekday_hours(scope, hourly),
     )
