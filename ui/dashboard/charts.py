@@ -188,6 +188,7 @@ class GrowthChart(BucketChart):
         super().__init__(parent)
         item = self.plot.getPlotItem()
         item.showAxis("right")
+        item.getAxis("right").setGrid(False)
         self.total_view = pg.ViewBox()
         self.total_view.setMouseEnabled(x=False, y=False)
         item.scene().addItem(self.total_view)
@@ -357,6 +358,16 @@ class StagesChart(BucketChart):
             layers.append((name, colour, False, [counts.get(name, 0) for counts in stages.counts]))
         self._stack(layers)
         marker = self.palette().color(QPalette.ColorRole.Text)
+        unknown = next((i for i, b in enumerate(stages.buckets)
+                        if stages.history_start is not None and b.end > stages.history_start), 0)
+        if unknown:  # before the first recorded change nothing is known: grey it out rather than show zeros
+            shade = QColor(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            shade.setAlpha(40)
+            region = pg.LinearRegionItem((-0.5, unknown - 0.5), movable=False, brush=shade, pen=pg.mkPen(None))
+            self.plot.addItem(region)
+            label = pg.TextItem(tr("No stage history yet"), color=marker, anchor=(0, 0))
+            label.setPos(-0.4, self.plot.getPlotItem().vb.viewRange()[1][1])
+            self.plot.addItem(label)
         for index, moves in enumerate(stages.setup_moves):
             if moves:
                 self.plot.addItem(pg.InfiniteLine(pos=index, angle=90,
