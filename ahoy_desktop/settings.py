@@ -50,6 +50,34 @@ SAMPLE_WINDOW_SECONDS = _define("sandbox/sample_window_seconds", float, 15.0,
 LAST_WORKSPACE = _define("workspace/last", str, "", "The workspace opened last.")
 WINDOW_GEOMETRY = _define("window/geometry", QByteArray, QByteArray(), "Main window size and place.")
 CURRENT_TAB = _define("window/tab", int, 0, "The tab shown last.", 0, 20)
+MEMBER_COLUMNS = _define("members/columns", str, "",
+                         "Columns shown in the Members table, in order (column keys, comma-separated).")
+
+# Connecting real X accounts: the user's own developer app (a public "Native App": a Client ID, no secret).
+X_CLIENT_ID = _define("x/client_id", str, "", "Client ID of your X developer app (OAuth 2.0, Native App).")
+X_CALLBACK_PORT = _define("x/callback_port", int, 8765,
+                          "Loopback port of the sign-in callback; register http://127.0.0.1:<port>/callback.",
+                          1024, 65535)
+X_AUTH_TIMEOUT_SECONDS = _define("x/auth_timeout_seconds", float, 300.0,
+                                 "How long to wait for X's sign-in page to call back.", 30, 3600)
+X_TOKEN_STORE = _define("x/token_store", str, "keyring",
+                        "Where tokens live: 'keyring' (the OS keychain) or 'file' (plain text, chosen explicitly).")
+# X's pay-per-use prices in US dollars per resource read (docs.x.com, 2026); they change, so they are settings.
+X_OWNS_APP = _define("x/owns_app", bool, True,
+                     "You own the developer app: reads of your own posts, mentions and followers are owned reads.")
+X_PRICE_POST = _define("x/price_post", float, 0.005, "Price of a post read.", 0, 10)
+X_PRICE_USER = _define("x/price_user", float, 0.010, "Price of a user read.", 0, 10)
+X_PRICE_LIKER = _define("x/price_liker", float, 0.001,
+                        "Price of a liking user (X lists a like at $0.001; a user is $0.010).", 0, 10)
+X_PRICE_FOLLOWER = _define("x/price_follower", float, 0.010, "Price of a follower or following entry.", 0, 10)
+X_PRICE_OWNED_READ = _define("x/price_owned_read", float, 0.001,
+                             "Price of an owned read (your own posts, mentions, followers).", 0, 10)
+X_DEFAULT_MONTHLY_BUDGET = _define("x/default_monthly_budget", float, 25.0,
+                                   "Monthly budget in dollars given to a workspace until it has its own.", 0, 100000)
+X_CONFIRM_IMPORT_ABOVE = _define("x/confirm_import_above", float, 1.0,
+                                 "Ask before a first import estimated above this many dollars.", 0, 100000)
+KEEP_SYNCING_IN_TRAY = _define("window/keep_syncing_in_tray", bool, False,
+                               "Closing the window hides it in the tray and syncs go on; Quit is in the tray menu.")
 
 
 class Settings:
@@ -62,6 +90,8 @@ class Settings:
         raw = self._store.value(setting.key)
         if raw is None:
             return setting.default
+        if setting.type is bool and isinstance(raw, str):  # INI files store booleans as text
+            raw = raw.strip().lower() in ("true", "1", "yes")
         try:
             value = raw if isinstance(raw, setting.type) else setting.type(raw)
         except (TypeError, ValueError):

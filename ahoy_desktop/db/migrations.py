@@ -49,11 +49,65 @@ def _scoring(db: Database) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "activity_occurred_member" ON "activity" ("occurred_at", "member_id")')
 
 
+def _x_accounts(db: Database) -> None:
+    """Sign-in facts of real X accounts and the queue of tokens to revoke (the tokens stay in the keychain)."""
+    db.create_tables([models.AccountAuth, models.PendingRevocation])
+
+
+def _usage_index(db: Database) -> None:
+    """The usage meter reads an account's requests by UTC day."""
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "requestlog_account_day" ON "request_log" ("account_id", "utc_day")')
+
+
+def _tags_notes_merges(db: Database) -> None:
+    """Tags as rows (filterable), notes, undoable merges and dismissed duplicate pairs.
+
+    Existing comma-separated tags become rows. Tags are no longer a field the
+    X mapping fills: a mapping rule into them is dropped, its values kept as tags.
+    """
+    from ..notes_tags import backfill_tags_from_column
+
+    db.create_tables([models.MemberTag, models.MemberNote, models.MergeRecord, models.DismissedPair])
+    backfill_tags_from_column()
+    models.FieldMappingRule.delete().where(models.FieldMappingRule.member_field == "tags").execute()
+
+
+def _suppressed_x_users(db: Database) -> None:
+    """X users who asked to be forgotten: only their ids, so no sync brings them back."""
+    db.create_tables([models.SuppressedXUser])
+
+
+def _member_search(db: Database) -> None:
+    """Full-text search over members' texts and what they said, kept current by triggers; filled here."""
+    from ..search import create_search_index
+
+    create_search_index(db)
+
+
+def _segments(db: Database) -> None:
+    """Saved member filters (segments)."""
+    db.create_tables([models.SavedSegment])
+
+
+def _dashboard_index(db: Database) -> None:
+    """Activity by time with who and what: the dashboard's and the scores' range counts read the index alone."""
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "activity_occurred_member_kind" '
+                   'ON "activity" ("occurred_at", "member_id", "kind", "estimated")')
+    db.execute_sql('DROP INDEX IF EXISTS "activity_occurred_member"')
+
+
 # (version, description, step). Append only; never edit a released step.
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "initial schema", _initial_schema),
     (2, "field mapping and custom fields", _mapping_and_custom_fields),
     (3, "scoring", _scoring),
+    (4, "member search", _member_search),
+    (5, "segments", _segments),
+    (6, "tags, notes, merges and duplicates", _tags_notes_merges),
+    (7, "forgotten people", _suppressed_x_users),
+    (8, "X accounts: sign-in and revocations", _x_accounts),
+    (9, "usage meter index", _usage_index),
+    (10, "dashboard index", _dashboard_index),
 ]
 
 MIGRATIONS.sort(key=lambda entry: entry[0])

@@ -319,6 +319,95 @@ class RequestLog(BaseModel):
     error = TextField(default="")
 
 
+class AccountAuth(BaseModel):
+    """How an X account signs in: which keychain entry holds its tokens (never the tokens themselves)."""
+
+    account = ForeignKeyField(Account, primary_key=True, backref="auth", on_delete="CASCADE")
+    token_key = CharField(unique=True)  # the keychain entry's name
+    client_id = CharField()
+    scopes = TextField(default="")
+    status = CharField(default="ok")  # "ok" or "reconnect_needed"
+    status_message = TextField(default="")
+    authorized_at = UTCDateTimeField()
+    import_approved = BooleanField(default=False)  # the user accepted the first import's estimated cost
+
+
+class PendingRevocation(BaseModel):
+    """A token to revoke at X once it can be reached; the token waits in the keychain under ``token_key``."""
+
+    token_key = CharField(unique=True)
+    client_id = CharField()
+    revoke_url = TextField()
+    queued_at = UTCDateTimeField()
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+
+
+class MemberTag(BaseModel):
+    """A label the user gave a member. The member's ``tags`` column keeps a display copy."""
+
+    member = ForeignKeyField(Member, backref="tag_rows", on_delete="CASCADE")
+    tag = CharField()
+    tag_key = CharField(index=True)  # folded: "VIP" and "vip" are one tag
+
+    class Meta:
+        indexes = ((("member", "tag_key"), True),)
+
+
+class MemberNote(BaseModel):
+    """The user's free-text notes about a member."""
+
+    member = ForeignKeyField(Member, primary_key=True, backref="note", on_delete="CASCADE")
+    text = TextField(default="")
+    updated_at = UTCDateTimeField()
+
+
+class MergeRecord(BaseModel):
+    """What a merge needs to be undone: the absorbed member and the survivor as they were.
+
+    Plain integer ids, not foreign keys: the record must outlive the survivor
+    being merged into someone else, so undoing that later merge makes this one
+    undoable again.
+    """
+
+    survivor_id = IntegerField(index=True)
+    absorbed_id = IntegerField(index=True)
+    merged_at = UTCDateTimeField()
+    snapshot = JSONField()
+
+
+class DismissedPair(BaseModel):
+    """Two members the user said are not the same person: never suggested again."""
+
+    member_low = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    member_high = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    dismissed_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("member_low", "member_high"), True),)
+
+
+class SuppressedXUser(BaseModel):
+    """An X user someone asked to be forgotten: no sync brings them back. Only the id is kept."""
+
+    x_user_id = CharField(primary_key=True)
+    suppressed_at = UTCDateTimeField()
+
+
+class SavedSegment(BaseModel):
+    """A filter of the members list saved under a name (unique ignoring case), to pick again."""
+
+    name = CharField()
+    name_lower = CharField(unique=True)
+    filter_json = TextField()  # a ``MemberFilter`` as JSON
+    search = TextField(default="")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "segment"
+
+
 ALL_MODELS = [
     WorkspaceInfo,
     Account,
@@ -338,4 +427,12 @@ ALL_MODELS = [
     SyncCursor,
     SyncRun,
     RequestLog,
+    AccountAuth,
+    PendingRevocation,
+    MemberTag,
+    MemberNote,
+    MergeRecord,
+    DismissedPair,
+    SuppressedXUser,
+    SavedSegment,
 ]
