@@ -12,57 +12,68 @@ no sync overwrites it (see ``mapping.py``) until the user takes X's value back.
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from peewee import JOIN, SqliteDatabase
+from peewee import JOIN
 
 from .clock import SYSTEM_CLOCK
 from .db import bulk
 from .db.models import Account, Activity, HandleHistory, Identity, Member, OwnPost, database_proxy
 from .db.sqlite import write_transaction
 from .mapping import ALWAYS, FieldMapping, apply_mapping, load_mapping, planned_values
+from .member_columns import (
+    ACTIVITY,
+    DAY_KIND,
+    FIRST_SEEN,
+    HANDLE,
+    INT_KIND,
+    LAST_ACTIVE,
+    NAME,
+    REAL_KIND,
+    SCORE,
+    STAGE,
+    TEXT_KIND,
+    YES_NO_KIND,
+    MemberColumn,
+    columns_by_key,
+)
 from .member_fields import BUILTIN_BY_KEY, NUMBER
+from .member_filters import MemberFilter, filter_clauses
+from .search import normalized, search_clause
 from .sync.posts import LIKE, RETWEET
 
 SORT_NAME, SORT_HANDLE, SORT_ACTIVITY, SORT_LAST_ACTIVE, SORT_FIRST_SEEN, SORT_STAGE, SORT_SCORE = (
-    "name", "handle", "activity", "last_active", "first_seen", "stage", "score")
+    NAME, HANDLE, ACTIVITY, LAST_ACTIVE, FIRST_SEEN, STAGE, SCORE)
 
-
-def _is_empty(column: str) -> str:
-    return f"CASE WHEN {column} = '' THEN 1 ELSE 0 END"
-
-
-# Each sort is a list of (never-NULL expression, direction); ``None`` follows the
-# direction asked for, a fixed True keeps members with no value last either way.
-_SORT_KEYS: dict[str, list[tuple[str, bool | None]]] = {
-    SORT_NAME: [(_is_empty('m."name"'), True), ('lower(m."name")', None), ('m."id"', None)],
-    SORT_HANDLE: [(_is_empty('m."x_handle"'), True), ('lower(m."x_handle")', None), ('m."id"', None)],
-    SORT_ACTIVITY: [('m."activity_count"', None), ('m."id"', None)],
-    SORT_LAST_ACTIVE: [('CASE WHEN m."last_active_at" IS NULL THEN 1 ELSE 0 END', True),
-                       ('COALESCE(m."last_active_at", \'\')', None), ('m."id"', None)],
-    SORT_FIRST_SEEN: [('m."first_seen_at"', None), ('m."id"', None)],
-    # Stages in range order (members with none last); then score within a stage.
-    SORT_STAGE: [('CASE WHEN st."id" IS NULL THEN 1 ELSE 0 END', True), ('COALESCE(st."min_points", 0)', None),
-                 ('COALESCE(s."score", 0)', None), ('m."id"', None)],
-    SORT_SCORE: [('COALESCE(s."score", 0)', None), ('m."id"', None)],
-}
 _ROW_COLUMNS = ('m."id", m."name", m."x_handle", m."activity_count", m."last_active_at", m."first_seen_at", '
                 'COALESCE(s."score", 0), COALESCE(st."name", \'\'), COALESCE(st."colour", \'\')')
+_BASE_WIDTH = 9
 # Each member with their score and stage (a member never scored has neither).
 _FROM = ('"member" m LEFT JOIN "member_score" s ON s."member_id" = m."id" '
          'LEFT JOIN "stage" st ON st."id" = s."stage_id"')
-FOLD_FUNCTION = "ahoy_casefold"
+EXPORT_WINDOW = 2000
 
 
 @dataclass(frozen=True)
 class MemberQuery:
-    """Which members, in which order: what the table shows."""
+    """Which members, in which order: what the table shows.
+
+    ``sort`` is a column key (``member_columns``). ``now`` anchors a filter's
+    relative ranges ("active in the last 30 days") to the app's clock.
+    """
 
     search: str = ""
     sort: str = SORT_LAST_ACTIVE
     descending: bool = True
+    filter: MemberFilter = MemberFilter()
+    now: datetime | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """True when the search or the filter leaves members out."""
+        return bool(normalized(self.search) or self.filter)
 
 
 @dataclass(frozen=True)
@@ -76,59 +87,17 @@ class MemberRow:
     score: int = 0
     stage: str = ""
     stage_colour: str = ""
+    # Values of the extra columns asked for, in their order, as SQLite stores them.
+    values: tuple = ()
     # The row's raw sort key, as SQLite computed it: where the next window starts.
     key: tuple = field(default=(), compare=False, repr=False)
 
 
-def _casefold(value):
-    return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _search_clause(search: str) -> tuple[str, list]:
-    """A case-insensitive substring match on name or handle.
-
-    An ASCII fragment uses ``lower()`` (fast, in C). Any other fragment (a
-    Cyrillic or Japanese name) needs Unicode case folding, which SQLite only
-    has through a Python function, several times slower: it runs only for
-    fragments that need it, and only on values that are not plain ASCII.
-    """
-    text = search.strip()
-    if not text:
-        return "", []
-    if text.isascii():
-        fold, folded = "lower", text.lower()
-    else:
-        fold, folded = _unicode_fold_function(), _casefold(text)
-    pattern = f"%{_escape_like(folded)}%"
-    terms = []
-    for column in ('m."name"', 'm."x_handle"'):
-        match = f"{fold}({column}) LIKE ? ESCAPE '\\'"
-        if fold == FOLD_FUNCTION and not folded.isascii():
-            # Folding keeps ASCII text ASCII; more bytes than characters means something else.
-            match = f"length({column}) <> length(CAST({column} AS BLOB)) AND {match}"
-        terms.append(f"({match})")
-    return f"({' OR '.join(terms)})", [pattern, pattern]
-
-
-def _unicode_fold_function() -> str:
-    db = database_proxy.obj
-    if not isinstance(db, SqliteDatabase):
-        return "lower"  # other databases' lower() knows Unicode
-    # Loaded on the connection of the calling thread (each thread has its own).
-    db.connection().create_function(FOLD_FUNCTION, 1, _casefold, deterministic=True)
-    return FOLD_FUNCTION
-
-
 def _order(query: MemberQuery) -> list[tuple[str, bool]]:
-    try:
-        keys = _SORT_KEYS[query.sort]
-    except KeyError:
-        raise ValueError(f"unknown member sort: {query.sort!r}") from None
-    return [(expr, fixed if fixed is not None else not query.descending) for expr, fixed in keys]
+    found = columns_by_key([query.sort])
+    if not found or not found[0].sortable:
+        raise ValueError(f"unknown member sort: {query.sort!r}")
+    return [(expr, fixed if fixed is not None else not query.descending) for expr, fixed in found[0].sort]
 
 
 def _after(order: list[tuple[str, bool]], key: tuple) -> tuple[str, list]:
@@ -154,30 +123,50 @@ def _where(clauses: list[tuple[str, list]]) -> tuple[str, list]:
     return " WHERE " + " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
-def list_members(query: MemberQuery, limit: int, after: MemberRow | None = None) -> list[MemberRow]:
-    """Up to ``limit`` members in the query's order, starting after the row ``after``."""
+def _narrowing(query: MemberQuery) -> list[tuple[str, list]]:
+    """The search and the filter as SQL conditions on ``m``."""
+    now = query.now or SYSTEM_CLOCK.now()
+    return [search_clause(query.search), *filter_clauses(query.filter, now)]
+
+
+def _select(query: MemberQuery, columns: list[MemberColumn] | None) -> tuple[str, int]:
+    extra = "".join(f", {c.value_sql}" for c in columns or ())
+    keys = ", ".join(expr for expr, _ in _order(query))
+    return f"SELECT {_ROW_COLUMNS}{extra}, {keys} FROM {_FROM}", len(columns or ())
+
+
+def list_members(query: MemberQuery, limit: int, after: MemberRow | None = None,
+                 columns: list[MemberColumn] | None = None) -> list[MemberRow]:
+    """Up to ``limit`` members in the query's order, starting after the row ``after``.
+
+    ``columns`` adds those columns' values to each row (``MemberRow.values``).
+    """
     order = _order(query)
-    clauses = [_search_clause(query.search)]
+    clauses = _narrowing(query)
     if after is not None:
         clauses.append(_after(order, after.key))
     where, params = _where(clauses)
-    keys = ", ".join(expr for expr, _ in order)
+    select, extra = _select(query, columns)
     order_by = ", ".join(f"{expr} {'ASC' if asc else 'DESC'}" for expr, asc in order)
-    sql = f"SELECT {_ROW_COLUMNS}, {keys} FROM {_FROM}{where} ORDER BY {order_by} LIMIT ?"
-    return _member_rows(_run(sql, [*params, limit]).fetchall(), len(order))
+    # The window's ids first, then their values: SQLite would compute every column of every
+    # member it sorts, and some columns (accounts, custom fields) are subqueries.
+    window = f'SELECT m."id" FROM {_FROM}{where} ORDER BY {order_by} LIMIT ?'
+    sql = f'{select} WHERE m."id" IN ({window}) ORDER BY {order_by}'
+    return _member_rows(_run(sql, [*params, limit]).fetchall(), extra, len(order))
 
 
-def members_by_id(ids: list[int], query: MemberQuery) -> dict[int, MemberRow]:
-    """The rows of these members as ``query`` lists them (search ignored), keys included."""
-    order = _order(query)
-    keys = ", ".join(expr for expr, _ in order)
-    sql = f'SELECT {_ROW_COLUMNS}, {keys} FROM {_FROM} WHERE m."id" IN'
-    return {row.id: row for row in _member_rows(bulk.select_in(sql, (), list(ids)), len(order))}
+def members_by_id(ids: list[int], query: MemberQuery,
+                  columns: list[MemberColumn] | None = None) -> dict[int, MemberRow]:
+    """The rows of these members as ``query`` lists them (search and filter ignored), keys included."""
+    select, extra = _select(query, columns)
+    rows = bulk.select_in(f'{select} WHERE m."id" IN', (), list(ids))
+    return {row.id: row for row in _member_rows(rows, extra, len(_order(query)))}
 
 
-def _member_rows(rows: list[tuple], width: int) -> list[MemberRow]:
+def _member_rows(rows: list[tuple], extra: int, width: int) -> list[MemberRow]:
+    end = _BASE_WIDTH + extra
     return [MemberRow(r[0], r[1] or "", r[2] or "", r[3] or 0, _utc(r[4]), _utc(r[5]), score=r[6], stage=r[7],
-                      stage_colour=r[8], key=tuple(r[-width:]))
+                      stage_colour=r[8], values=tuple(r[_BASE_WIDTH:end]), key=tuple(r[-width:]))
             for r in rows]
 
 
@@ -191,26 +180,88 @@ def _utc(value) -> datetime | None:
     return Member.first_seen_at.python_value(value)
 
 
-def count_members(search: str = "") -> int:
-    """How many members match ``search`` (all of them when it is empty)."""
-    where, params = _where([_search_clause(search)])
-    sql = f'SELECT COUNT(*) FROM "{Member._meta.table_name}" m{where}'
-    return _run(sql, params).fetchone()[0]
+def count_members(search: str = "", member_filter: MemberFilter | None = None, now: datetime | None = None) -> int:
+    """How many members match ``search`` and ``member_filter`` (all of them when both are empty)."""
+    query = MemberQuery(search=search, filter=member_filter or MemberFilter(), now=now)
+    where, params = _where(_narrowing(query))
+    return _run(f'SELECT COUNT(*) FROM "member" m{where}', params).fetchone()[0]
+
+
+def count_for(query: MemberQuery) -> int:
+    """How many members the query lists."""
+    return count_members(query.search, query.filter, query.now)
 
 
 def member_position(member_id: int, query: MemberQuery) -> int | None:
     """The row index of a member in the query's order, or None if it does not match."""
     order = _order(query)
-    search = _search_clause(query.search)
-    where, params = _where([search, ('m."id" = ?', [member_id])])
+    narrowing = _narrowing(query)
+    where, params = _where([*narrowing, ('m."id" = ?', [member_id])])
     keys = ", ".join(expr for expr, _ in order)
-    found = _run(
-        f'SELECT {keys} FROM "{Member._meta.table_name}" m{where}', params).fetchone()
+    found = _run(f"SELECT {keys} FROM {_FROM}{where}", params).fetchone()
     if found is None:
         return None
     before = _after([(expr, not asc) for expr, asc in order], tuple(found))
-    where, params = _where([search, before])
-    return _run(f'SELECT COUNT(*) FROM "{Member._meta.table_name}" m{where}', params).fetchone()[0]
+    where, params = _where([*narrowing, before])
+    return _run(f"SELECT COUNT(*) FROM {_FROM}{where}", params).fetchone()[0]
+
+
+# -- the view as plain values, for export -------------------------------------------
+
+
+def export_value(column: MemberColumn, row: MemberRow, value):
+    """A column's value as a plain Python value: str, int, float, bool, datetime (aware UTC) or None."""
+    if column.key == NAME:
+        return row.name
+    if column.key == HANDLE:
+        return row.handle
+    if column.key == STAGE:
+        return row.stage
+    if column.key == SCORE:
+        return row.score
+    if column.key == ACTIVITY:
+        return row.activity_count
+    if column.key == LAST_ACTIVE:
+        return row.last_active_at
+    if column.key == FIRST_SEEN:
+        return row.first_seen_at
+    if value is None or value == "":
+        return None if column.kind != TEXT_KIND else ""
+    if column.kind == INT_KIND:
+        return int(value)
+    if column.kind == REAL_KIND:
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if column.kind == DAY_KIND:
+        try:
+            return datetime.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    if column.kind == YES_NO_KIND:
+        return value == "true"
+    return str(value)
+
+
+def export_view(query: MemberQuery, column_keys: list[str] | tuple[str, ...]) -> tuple[list[str], Iterator[tuple]]:
+    """The view as the table shows it: headers and rows of plain values, in column order.
+
+    Rows are read in keyset windows, so a 100k member export never holds
+    them all; the database must stay open while the rows are consumed.
+    """
+    columns = columns_by_key(column_keys)
+    headers = [c.header for c in columns]
+
+    def rows() -> Iterator[tuple]:
+        last = None
+        while True:
+            window = list_members(query, EXPORT_WINDOW, last, columns)
+            for row in window:
+                yield tuple(export_value(c, row, v) for c, v in zip(columns, row.values, strict=True))
+            if len(window) < EXPORT_WINDOW:
+                return
+            last = window[-1]
+
+    return headers, rows()
 
 
 # -- one member ------------------------------------------------------------

@@ -45,9 +45,20 @@ def column(tab: MembersTab, col: int, role=Qt.ItemDataRole.DisplayRole) -> list:
     return [model.data(model.index(row, col), role) for row in range(model.rowCount())]
 
 
-def fetch_all(tab: MembersTab) -> None:
+def settle(qtbot, tab: MembersTab) -> None:
+    """Wait for the background reads (a new search, order or window) to arrive."""
+    qtbot.waitUntil(lambda: not tab.model.busy)
+
+
+def fetch_more(qtbot, tab: MembersTab) -> None:
+    tab.model.fetchMore(QModelIndex())
+    settle(qtbot, tab)
+
+
+def fetch_all(qtbot, tab: MembersTab) -> None:
+    settle(qtbot, tab)
     while tab.model.canFetchMore(QModelIndex()):
-        tab.model.fetchMore(QModelIndex())
+        fetch_more(qtbot, tab)
 
 
 def type_text(widget, text: str) -> None:
@@ -60,13 +71,15 @@ def type_text(widget, text: str) -> None:
 def type_search(qtbot, tab: MembersTab, text: str, rows: int) -> None:
     tab.search.clear()
     type_text(tab.search, text)
-    qtbot.waitUntil(lambda: tab.model.query().search == text and tab.model.rowCount() == rows)
+    qtbot.waitUntil(lambda: tab.model.query().search == text and not tab.model.busy)
+    assert tab.model.rowCount() == rows
 
 
 def click_header(qtbot, tab: MembersTab, col: int) -> None:
     header = tab.table.horizontalHeader()
     x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    settle(qtbot, tab)
 
 
 def click_row(qtbot, tab: MembersTab, row: int) -> None:
@@ -74,12 +87,12 @@ def click_row(qtbot, tab: MembersTab, row: int) -> None:
     qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def test_every_member_reachable_a_window_at_a_time(synced_context, make_tab):
+def test_every_member_reachable_a_window_at_a_time(synced_context, make_tab, qtbot):
     tab = make_tab(synced_context)
     assert tab.count_label.text() == "803 members"
     assert tab.model.rowCount() == WINDOW_ROWS and tab.model.canFetchMore(QModelIndex())
     assert tab.stack.currentWidget() is tab.splitter
-    fetch_all(tab)
+    fetch_all(qtbot, tab)
     ids = column(tab, COL_NAME, MEMBER_ID_ROLE)
     assert len(ids) == len(set(ids)) == 803
     # Newest activity first, "Last active" shown in local time and sorted by the real value.
@@ -99,13 +112,16 @@ def test_search_narrows_as_you_type(synced_context, make_tab, qtbot):
     qtbot.waitUntil(lambda: tab.model.query().search == "михаи")
     tab.search.clear()
     qtbot.keyClicks(tab.search, "XT")
-    qtbot.waitUntil(lambda: tab.model.query().search == "XT")
+    qtbot.waitUntil(lambda: tab.model.query().search == "XT" and not tab.model.busy)
     handles = [h.lower() for h in column(tab, COL_HANDLE)]
-    names = [n.lower() for n in column(tab, COL_NAME)]
     assert "@xtxxzinfo" in handles and len(handles) < 803
-    assert all("xt" in h or "xt" in n for h, n in zip(handles, names, strict=True))
+    for member_id in column(tab, COL_NAME, MEMBER_ID_ROLE):  # in a name, handle, bio or post
+        member = Member.get_by_id(member_id)
+        posts = [a.text for a in Activity.select(Activity.text).where(Activity.member == member_id)]
+        assert "xt" in "\n".join([member.name, member.x_handle, member.bio or "", *posts]).lower()
     tab.search.clear()
     qtbot.waitUntil(lambda: tab.count_label.text() == "803 members")
+    settle(qtbot, tab)
 
 
 def test_clicking_a_header_sorts(synced_context, make_tab, qtbot):
@@ -124,7 +140,7 @@ def test_clicking_a_header_sorts(synced_context, make_tab, qtbot):
     click_header(qtbot, tab, COL_ACTIVITY)
     assert column(tab, COL_ACTIVITY) == [1] * WINDOW_ROWS
     click_header(qtbot, tab, COL_HANDLE)
-    fetch_all(tab)
+    fetch_all(qtbot, tab)
     handles = [h.lower() for h in column(tab, COL_HANDLE)]
     known = [h for h in handles if h]
     assert known == sorted(known, reverse=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
@@ -288,7 +304,7 @@ def test_a_hundred_thousand_members_open_with_one_window(app_context, make_tab, 
 
     # Far down the list, a refresh updates the changed row where it is, without re-reading the rest.
     while tab.model.rowCount() <= REREAD_ROWS:
-        tab.model.fetchMore(QModelIndex())
+        fetch_more(qtbot, tab)
     loaded = tab.model.rowCount()
     row = loaded - 3
     member_id = tab.model.member_id(row)
@@ -361,3 +377,61 @@ def test_members_show_their_stage_and_score_with_why(synced_sample_context, make
     qtbot.waitUntil(lambda: top.stage.name in badge.badge.text())
     assert f"{top.score} points in the last 30 days" in badge.badge.text()
     assert "Earned from" in badge.why.text() and "Next to leave the 30-day window" in badge.why.text()
+
+
+def test_filters_combine_show_the_count_and_save_as_a_segment(synced_context, make_tab, qtbot):
+    from ahoy_desktop.member_filters import CONTAINS, FieldCondition
+
+    tab = make_tab(synced_context)
+    bar = tab.filter_bar
+    retweeters = {m for (m,) in Activity.select(Activity.member).where(Activity.kind == "retweet").tuples()}
+    bar.kinds.action_for("retweet").setChecked(True)
+    settle(qtbot, tab)
+    assert tab.count_label.text() == f"{len(retweeters)} of 803 members"
+    fetch_all(qtbot, tab)
+    assert set(column(tab, COL_NAME, MEMBER_ID_ROLE)) == retweeters
+
+    bar.add_condition_of(FieldCondition("location", CONTAINS, "a"))
+    settle(qtbot, tab)
+    both = {m.id for m in Member.select().where(Member.id.in_(retweeters)) if "a" in (m.location or "").lower()}
+    assert tab.count_label.text() == f"{len(both)} of 803 members"
+    saved = bar.save_segment("Retweeters with an A", synced_context.clock.now())
+    assert bar.segment.currentText() == "Retweeters with an A"
+
+    bar.clear()
+    settle(qtbot, tab)
+    assert tab.count_label.text() == "803 members" and bar.kinds.picked() == []
+    bar.segment.setCurrentIndex(bar.segment.findData(saved.id))
+    bar.segment.activated.emit(bar.segment.currentIndex())
+    settle(qtbot, tab)
+    assert bar.kinds.picked() == ["retweet"] and tab.count_label.text() == f"{len(both)} of 803 members"
+
+
+def test_columns_show_hide_reorder_sort_and_are_remembered(synced_context, make_tab, qtbot):
+    from ahoy_desktop.settings import MEMBER_COLUMNS
+
+    tab = make_tab(synced_context)
+    assert tab.visible_columns()[:3] == ["name", "handle", "stage"] and "accounts" in tab.visible_columns()
+    tab.set_visible_columns(["name", "followers", "bio", "handle"])
+    assert synced_context.settings.get(MEMBER_COLUMNS) == "name,followers,bio,handle"
+    header = tab.table.horizontalHeader()
+    assert header.isSectionHidden(COL_ACTIVITY) and not header.isSectionHidden(tab.model.column_of("bio"))
+
+    menu = tab.column_menu()
+    bio = next(a for a in menu.actions() if a.text() == "Bio")
+    bio.setChecked(False)
+    assert tab.visible_columns() == ["name", "followers", "handle"]
+
+    followers = tab.model.column_of("followers")
+    click_header(qtbot, tab, followers)
+    if header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
+        click_header(qtbot, tab, followers)
+    values = [Member.get_by_id(i).followers for i in column(tab, COL_NAME, MEMBER_ID_ROLE)]
+    known = [v for v in values if v is not None]
+    assert known == sorted(known, reverse=True) and known[0] == Member.select().order_by(
+        Member.followers.desc(nulls="last")).first().followers
+
+    again = make_tab(synced_context)  # a new window remembers the choice
+    assert again.visible_columns() == ["name", "followers", "handle"]
+    query, keys = again.current_view()
+    assert keys == ["name", "followers", "handle"] and query.sort == "last_active"

@@ -3,14 +3,15 @@
 Sorting and searching are SQL (``ahoy_desktop.members``); the model only
 holds the rows read so far and asks for the next window when the view
 reaches the end (``canFetchMore`` / ``fetchMore``), so 100k members open as
-fast as 803. A refresh after a sync re-reads the rows already shown and
-tells the view only what moved or changed, so scroll position and selection
-survive it.
+fast as 803. A new search, filter or order and each next window are read on
+a background thread, so typing and scrolling never wait for SQL. A refresh
+after a sync re-reads the rows already shown and tells the view only what
+moved or changed, so scroll position and selection survive it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from PySide6.QtCore import (
@@ -25,25 +26,25 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from ahoy_desktop import member_columns
 from ahoy_desktop.changes import Changes
+from ahoy_desktop.member_columns import DAY_KIND, INT_KIND, REAL_KIND, TIME_KIND, YES_NO_KIND, MemberColumn
+from ahoy_desktop.member_filters import MemberFilter
 from ahoy_desktop.members import (
-    SORT_ACTIVITY,
-    SORT_FIRST_SEEN,
-    SORT_HANDLE,
-    SORT_LAST_ACTIVE,
-    SORT_NAME,
-    SORT_SCORE,
-    SORT_STAGE,
     MemberQuery,
     MemberRow,
+    count_for,
     count_members,
     list_members,
     member_position,
     members_by_id,
 )
 
+from .background import BackgroundQuery
+
+# The fixed columns come first, in this order; other fields and custom fields follow.
 COL_NAME, COL_HANDLE, COL_STAGE, COL_SCORE, COL_ACTIVITY, COL_LAST_ACTIVE, COL_FIRST_SEEN = range(7)
-COLUMN_COUNT = 7
+FIXED_COUNT = 7
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the real value behind the text (a time, a count)
 WINDOW_ROWS = 200
@@ -52,18 +53,6 @@ WINDOW_ROWS = 200
 REREAD_ROWS = 1000
 # Jumping to a member loads the rows above it only up to here (~70 ms of reading).
 JUMP_ROWS = 5000
-
-SORT_OF_COLUMN = {
-    COL_NAME: SORT_NAME,
-    COL_HANDLE: SORT_HANDLE,
-    COL_ACTIVITY: SORT_ACTIVITY,
-    COL_LAST_ACTIVE: SORT_LAST_ACTIVE,
-    COL_FIRST_SEEN: SORT_FIRST_SEEN,
-    COL_STAGE: SORT_STAGE,
-    COL_SCORE: SORT_SCORE,
-}
-COLUMN_OF_SORT = {sort: column for column, sort in SORT_OF_COLUMN.items()}
-
 
 def _qdatetime(moment: datetime) -> QDateTime:
     return QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))  # local time
@@ -83,15 +72,38 @@ def local_day_text(moment: datetime | None) -> str:
     return QLocale().toString(_qdatetime(moment), QCoreApplication.translate("time", "d MMM yyyy"))
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """A background read: the first window of a query, or the next window after ``after``."""
+
+    query: MemberQuery
+    rows: list[MemberRow]
+    limit: int
+    appended: bool
+
+
 class MemberTableModel(QAbstractTableModel):
-    count_changed = Signal(int, int)  # members matching the search, members in the workspace
+    """Members in the query's order; a new search, filter or order and each next window load off the UI thread."""
+
+    count_changed = Signal(int, int)  # members matching the search and filter, members in the workspace
+    loading_changed = Signal(bool)
+    failed = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._query = MemberQuery()
         self._rows: list[MemberRow] = []
+        self._columns: list[MemberColumn] = [*member_columns.FIXED_COLUMNS, *member_columns.FIELD_COLUMNS]
         self._exhausted = True
         self._open = False  # a workspace is open: only then is the database asked anything
+        self._loading = False  # a new query is being read: the rows shown are the old query's
+        self._fetching = False  # the next window is being read
+        self._loader = BackgroundQuery(self)
+        self._loader.finished.connect(self._loaded)
+        self._loader.failed.connect(self._load_failed)
+        self._counter = BackgroundQuery(self)
+        self._counter.finished.connect(self._counted)
+        self._counter.failed.connect(self._load_failed)
         self.matching = 0
         self.total = 0
 
@@ -100,25 +112,93 @@ class MemberTableModel(QAbstractTableModel):
     def query(self) -> MemberQuery:
         return self._query
 
+    def columns(self) -> list[MemberColumn]:
+        return list(self._columns)
+
+    def column_of(self, key: str) -> int | None:
+        for i, column in enumerate(self._columns):
+            if column.key == key:
+                return i
+        return None
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    @property
+    def busy(self) -> bool:
+        """True while a read runs in the background (a new query, the next window or the count)."""
+        return self._loading or self._fetching or self._loader.busy or self._counter.busy
+
     def set_query(self, query: MemberQuery) -> None:
-        if query != self._query:
-            self._query = query
-            if self._open:
-                self.reload()
+        """Show another search, filter or order: read in the background, the old rows stay until then."""
+        if query == self._query:
+            return
+        self._query = query
+        if self._open:
+            self._load()
 
     def set_search(self, text: str) -> None:
-        self.set_query(MemberQuery(text, self._query.sort, self._query.descending))
+        self.set_query(replace(self._query, search=text))
+
+    def set_filter(self, member_filter: MemberFilter, now=None) -> None:
+        self.set_query(replace(self._query, filter=member_filter, now=now))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        sort = SORT_OF_COLUMN.get(column)
-        if sort is not None:
-            self.set_query(MemberQuery(self._query.search, sort, order == Qt.SortOrder.DescendingOrder))
+        if 0 <= column < len(self._columns) and self._columns[column].sortable:
+            self.set_query(replace(self._query, sort=self._columns[column].key,
+                                   descending=order == Qt.SortOrder.DescendingOrder))
+
+    def _extra(self) -> list[MemberColumn]:
+        return self._columns[FIXED_COUNT:]
+
+    def _load(self) -> None:
+        query, extra = self._query, self._extra()
+        self._fetching = False
+        self._set_loading(True)
+        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, columns=extra), WINDOW_ROWS, False))
+        self._counter.run(lambda: (query, count_for(query), count_members()))
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loading_changed.emit(loading)
+
+    def _loaded(self, result: _Loaded) -> None:
+        if not self._open or result.query != self._query:
+            return
+        if result.appended:
+            self._fetching = False
+            self._exhausted = len(result.rows) < result.limit
+            self._append(result.rows)
+            return
+        self._set_loading(False)
+        self.beginResetModel()
+        self._rows = result.rows
+        self._exhausted = len(result.rows) < result.limit
+        self.endResetModel()
+
+    def _counted(self, result: tuple) -> None:
+        query, matching, total = result
+        if self._open and query == self._query:
+            self.matching, self.total = matching, total
+            self.count_changed.emit(matching, total)
+
+    def _load_failed(self, message: str) -> None:
+        self._fetching = False
+        self._set_loading(False)
+        self.failed.emit(message)
 
     def reload(self) -> None:
-        """Start over from the first window (a new workspace, search or order)."""
+        """Start over from the first window (a workspace opened, fields changed): read at once."""
         self._open = True
+        self._loader.cancel()
+        self._counter.cancel()
+        self._fetching = False
+        self._set_loading(False)
         self.beginResetModel()
-        self._rows = list_members(self._query, WINDOW_ROWS)
+        self._columns = member_columns.all_columns()
+        self._rows = list_members(self._query, WINDOW_ROWS, columns=self._extra())
         self._exhausted = len(self._rows) < WINDOW_ROWS
         self.endResetModel()
         self._recount()
@@ -126,39 +206,60 @@ class MemberTableModel(QAbstractTableModel):
     def clear(self) -> None:
         """No workspace open: nothing to show and nothing to ask the database."""
         self._open = False
+        self._loader.cancel()
+        self._counter.cancel()
+        self._loader.wait()
+        self._counter.wait()
+        self._fetching = False
+        self._set_loading(False)
         self.beginResetModel()
         self._rows, self._exhausted = [], True
         self.endResetModel()
         self.matching = self.total = 0
         self.count_changed.emit(0, 0)
 
+    def wait(self) -> None:
+        """Block until background reads are done (closing, tests)."""
+        self._loader.wait()
+        self._counter.wait()
+
     def _recount(self) -> None:
         self.total = count_members()
-        self.matching = count_members(self._query.search) if self._query.search.strip() else self.total
+        self.matching = count_for(self._query) if self._query.narrowed else self.total
         self.count_changed.emit(self.matching, self.total)
 
     # -- lazy loading ------------------------------------------------------------
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self._loading and not self._fetching
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if not parent.isValid():
-            self._fetch(WINDOW_ROWS)
+        """Read the next window in the background; the rows arrive a moment later."""
+        if parent.isValid() or not self.canFetchMore():
+            return
+        self._fetching = True
+        query, extra, last = self._query, self._extra(), self._rows[-1] if self._rows else None
+        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, last, extra), WINDOW_ROWS, True))
 
     def _fetch(self, limit: int) -> None:
+        """Read rows now (jumping to a member): a rare, bounded read."""
         if self._exhausted:
             return
-        batch = list_members(self._query, limit, self._rows[-1] if self._rows else None)
+        self._loader.cancel()
+        self._fetching = False
+        batch = list_members(self._query, limit, self._rows[-1] if self._rows else None, self._extra())
         self._exhausted = len(batch) < limit
+        self._append(batch)
+
+    def _append(self, batch: list[MemberRow]) -> None:
         if batch:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(batch) - 1)
             self._rows.extend(batch)
             self.endInsertRows()
 
     def hides(self, member_id: int) -> bool:
-        """True when the search leaves this member out."""
-        if not self._open or not self._query.search.strip() or self.row_of(member_id) is not None:
+        """True when the search or filter leaves this member out."""
+        if not self._open or not self._query.narrowed or self.row_of(member_id) is not None:
             return False
         return member_position(member_id, self._query) is None
 
@@ -171,6 +272,11 @@ class MemberTableModel(QAbstractTableModel):
         row = self.row_of(member_id)
         if row is not None or not self._open:
             return row
+        if self._loading:
+            self.reload()
+            row = self.row_of(member_id)
+            if row is not None:
+                return row
         position = member_position(member_id, self._query)
         if position is None or position >= JUMP_ROWS:
             return None
@@ -184,8 +290,10 @@ class MemberTableModel(QAbstractTableModel):
         """Bring the rows shown up to date; signal only rows that moved or changed."""
         if not self._open or not (changes.members_changed or changes.mapping_changed):
             return
-        if not self._rows:
-            self.reload()
+        if self._loading:
+            self._load()  # the query being read will show the change
+        elif not self._rows or changes.mapping_changed:
+            self.reload()  # custom fields may have come or gone: so may columns
         elif len(self._rows) > REREAD_ROWS and not changes.mapping_changed:
             self._update_in_place(changes)
         else:
@@ -195,7 +303,7 @@ class MemberTableModel(QAbstractTableModel):
         # Room for new members sorted in among the rows shown, within the re-read budget.
         loaded = len(self._rows)
         limit = max(loaded, min(loaded + len(changes.members_added), REREAD_ROWS))
-        fresh = list_members(self._query, limit)
+        fresh = list_members(self._query, limit, columns=self._extra())
         self._exhausted = len(fresh) < limit
         self._resize_to(fresh)
         if [r.id for r in fresh] != [r.id for r in self._rows]:
@@ -212,11 +320,11 @@ class MemberTableModel(QAbstractTableModel):
         """
         loaded = {row.id: i for i, row in enumerate(self._rows)}
         ids = [member_id for member_id in changes.members_changed if member_id in loaded]
-        for member_id, fresh in members_by_id(ids, self._query).items():
+        for member_id, fresh in members_by_id(ids, self._query, self._extra()).items():
             row = loaded[member_id]
             if fresh != self._rows[row]:
                 self._rows[row] = replace(fresh, key=self._rows[row].key)
-                self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
         if changes.members_added:
             self._exhausted = False
         self._recount()
@@ -250,7 +358,7 @@ class MemberTableModel(QAbstractTableModel):
         changed = [i for i, (old, new) in enumerate(zip(self._rows, fresh, strict=True)) if old != new]
         self._rows = fresh
         for row in changed:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
 
     # -- lookups ------------------------------------------------------------
 
@@ -269,7 +377,7 @@ class MemberTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
+        return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -283,7 +391,7 @@ class MemberTableModel(QAbstractTableModel):
             return self._value(member, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COL_STAGE and member.stage_colour:
             return QColor(member.stage_colour)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_ACTIVITY, COL_SCORE):
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[column].kind in (INT_KIND, REAL_KIND):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and column == COL_NAME and not member.name:
             font = QFont()
@@ -306,25 +414,51 @@ class MemberTableModel(QAbstractTableModel):
             return local_time_text(member.last_active_at)
         if column == COL_FIRST_SEEN:
             return local_time_text(member.first_seen_at)
-        return None
+        value = self._value(member, column)
+        kind = self._columns[column].kind
+        if value is None or value == "":
+            return ""
+        if kind == INT_KIND:
+            return QLocale().toString(int(value))
+        if kind == REAL_KIND:
+            return QLocale().toString(float(value), "g", 12)
+        if kind == YES_NO_KIND:
+            return self.tr("Yes") if value == "true" else self.tr("No")
+        if kind == DAY_KIND:
+            return str(value)[:10]
+        if kind == TIME_KIND:
+            return local_time_text(value)
+        return str(value).replace("\n", " ")
 
-    @staticmethod
-    def _value(member: MemberRow, column: int):
-        return {
+    def _value(self, member: MemberRow, column: int):
+        fixed = {
             COL_NAME: member.name, COL_HANDLE: member.handle, COL_ACTIVITY: member.activity_count,
             COL_STAGE: member.stage, COL_SCORE: member.score,
             COL_LAST_ACTIVE: member.last_active_at, COL_FIRST_SEEN: member.first_seen_at,
-        }.get(column)
+        }
+        if column in fixed:
+            return fixed[column]
+        index = column - FIXED_COUNT
+        return member.values[index] if 0 <= index < len(member.values) else None
+
+    def column_title(self, column: MemberColumn) -> str:
+        """A column's header as the user reads it: translated, or a custom field's own name."""
+        titles = {
+            "name": self.tr("Name"), "handle": self.tr("Handle"), "activity": self.tr("Activity"),
+            "stage": self.tr("Stage"), "score": self.tr("Score"), "last_active": self.tr("Last active"),
+            "first_seen": self.tr("First seen"), "followers": self.tr("Followers"),
+            "accounts": self.tr("Accounts"), "tags": self.tr("Tags"), "bio": self.tr("Bio"),
+            "location": self.tr("Location"), "website": self.tr("Website"), "company": self.tr("Company"),
+            "job_title": self.tr("Job title"), "email": self.tr("Email"), "phone": self.tr("Phone"),
+            "country": self.tr("Country"), "city": self.tr("City"),
+        }
+        return column.header if column.custom else titles.get(column.key, column.header)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                COL_NAME: self.tr("Name"), COL_HANDLE: self.tr("Handle"), COL_ACTIVITY: self.tr("Activity"),
-                COL_STAGE: self.tr("Stage"), COL_SCORE: self.tr("Score"),
-                COL_LAST_ACTIVE: self.tr("Last active"), COL_FIRST_SEEN: self.tr("First seen"),
-            }.get(section)
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
+            return self.column_title(self._columns[section])
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
                 COL_ACTIVITY: self.tr("Mentions, replies, quotes, likes and retweets, all accounts together"),
@@ -332,5 +466,7 @@ class MemberTableModel(QAbstractTableModel):
                 COL_SCORE: self.tr("Points earned in the last 30 days"),
                 COL_LAST_ACTIVE: self.tr("The member's latest activity, in your local time"),
                 COL_FIRST_SEEN: self.tr("When Ahoy first saw this member, in your local time"),
-            }.get(section)
+            }.get(section) or (self.tr("The accounts this member came through")
+                               if 0 <= section < len(self._columns) and self._columns[section].key == "accounts"
+                               else None)
         return None

@@ -1,20 +1,24 @@
 """The Members tab: every person of the community, searchable, and the one chosen in full.
 
 The table reads its rows from SQL a window at a time (``MemberTableModel``);
-the search waits for a pause in typing so each keystroke does not cost a
-query. After a sync or an edit only the rows shown are re-read, so the
-user's place in a long list survives the refresh.
+the search waits for a pause in typing and runs off the UI thread, so a
+keystroke never waits for results. The filter bar narrows the list (and
+saves filters as segments); the header's context menu shows and hides
+columns, and headers drag to reorder; the choice is remembered. After a
+sync or an edit only the rows shown are re-read, so the user's place in a
+long list survives the refresh.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, QSignalBlocker, Qt, QTimer, Slot
+from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, QPoint, QSignalBlocker, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -23,9 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from ahoy_desktop.changes import Changes
+from ahoy_desktop.member_columns import parse_visible
+from ahoy_desktop.member_filters import MemberFilter
+from ahoy_desktop.members import MemberQuery
+from ahoy_desktop.settings import MEMBER_COLUMNS
 
 from .context import AppContext
 from .member_detail import MemberDetailPane
+from .member_filter_bar import MemberFilterBar
 from .member_table_model import (
     COL_ACTIVITY,
     COL_FIRST_SEEN,
@@ -44,7 +53,7 @@ class MembersTab(QWidget):
         self.context = context
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search by name or handle"))
+        self.search.setPlaceholderText(self.tr("Search names, handles, bios, fields and posts"))
         self.search.setAccessibleName(self.tr("Search members"))
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
@@ -55,13 +64,19 @@ class MembersTab(QWidget):
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
 
+        self.filter_bar = MemberFilterBar(context.clock.now, self.search.text)
+        self.filter_bar.filter_changed.connect(self._apply_filter)
+        self.filter_bar.segment_picked.connect(self._segment_picked)
+
         self.model = MemberTableModel(self)
         self.model.count_changed.connect(self._show_count)
+        self.model.failed.connect(self._show_failure)
+        self.model.modelReset.connect(self._new_rows)
         self.table = QTableView()
         self.table.setAccessibleName(self.tr("Members"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # two rows to merge
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
@@ -75,6 +90,12 @@ class MembersTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         # Connected after the view's own sorting, so this runs on the new order.
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._reselect)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.sectionMoved.connect(self._save_columns)
+        self._restoring_columns = False
 
         self.detail = MemberDetailPane(context)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -98,6 +119,7 @@ class MembersTab(QWidget):
         top.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.stack, 1)
 
         context.workspace_opened.connect(self.reload)
@@ -134,9 +156,16 @@ class MembersTab(QWidget):
     def reload(self) -> None:
         """A workspace was opened: read everything again."""
         self.detail.clear()
+        self.filter_bar.populate()
         self.model.reload()
+        self._restore_columns()
         self.table.scrollToTop()
         self._update_empty_state()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """Background reads end before the widget goes: they report to it."""
+        self.model.wait()
+        super().closeEvent(event)
 
     @Slot()
     def clear(self) -> None:
@@ -150,18 +179,23 @@ class MembersTab(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if self.context.session is None:
             return
+        if changes.mapping_changed or changes.scoring_changed or changes.accounts_changed:
+            self.filter_bar.populate()  # fields, stages or accounts to choose from may have changed
         self.model.refresh(changes)
+        if changes.mapping_changed:
+            self._restore_columns()
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
         empty = self.context.session is not None and self.model.total == 0
         self.stack.setCurrentWidget(self.empty_label if empty else self.splitter)
         self.search.setEnabled(not empty and self.context.session is not None)
+        self.filter_bar.setEnabled(not empty and self.context.session is not None)
 
     @Slot(int, int)
     def _show_count(self, matching: int, total: int) -> None:
         locale = QLocale()
-        if self.model.query().search.strip():
+        if self.model.query().narrowed:
             text = (self.tr("%1 of %2 members").replace("%1", locale.toString(matching))
                     .replace("%2", locale.toString(total)))
         elif total == 1:
@@ -170,13 +204,97 @@ class MembersTab(QWidget):
             text = self.tr("%1 members").replace("%1", locale.toString(total))
         self.count_label.setText(text)
 
-    # -- search and selection ----------------------------------------------------------------
+    @Slot(str)
+    def _show_failure(self, message: str) -> None:
+        self.count_label.setText(self.tr("Could not read the members: %1").replace("%1", message))
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def visible_columns(self) -> list[str]:
+        """The keys of the columns shown, in the order shown."""
+        header = self.table.horizontalHeader()
+        columns = self.model.columns()
+        shown = [header.logicalIndex(v) for v in range(header.count())]
+        return [columns[i].key for i in shown if 0 <= i < len(columns) and not header.isSectionHidden(i)]
+
+    def set_visible_columns(self, keys: list[str]) -> None:
+        """Show these columns in this order, hide the others, and remember the choice."""
+        self._apply_columns(keys)
+        self._save_columns()
+
+    def _restore_columns(self) -> None:
+        available = [c.key for c in self.model.columns()]
+        self._apply_columns(parse_visible(self.context.settings.get(MEMBER_COLUMNS), available))
+
+    def _apply_columns(self, keys: list[str]) -> None:
+        header = self.table.horizontalHeader()
+        self._restoring_columns = True
+        try:
+            for logical, column in enumerate(self.model.columns()):
+                header.setSectionHidden(logical, column.key not in keys)
+            for position, key in enumerate(keys):
+                logical = self.model.column_of(key)
+                if logical is not None:
+                    header.moveSection(header.visualIndex(logical), position)
+        finally:
+            self._restoring_columns = False
+
+    @Slot()
+    def _save_columns(self) -> None:
+        if not self._restoring_columns and self.context.session is not None:
+            self.context.settings.set(MEMBER_COLUMNS, ",".join(self.visible_columns()))
+
+    @Slot(QPoint)
+    def _column_menu(self, pos: QPoint) -> None:
+        self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """A checkable entry per column: show or hide it (the name always stays)."""
+        menu = QMenu(self)
+        visible = set(self.visible_columns())
+        for column in self.model.columns():
+            action = menu.addAction(self.model.column_title(column))
+            action.setCheckable(True)
+            action.setChecked(column.key in visible)
+            action.setEnabled(column.key != "name")
+            action.toggled.connect(lambda shown, key=column.key: self._toggle_column(key, shown))
+        return menu
+
+    def _toggle_column(self, key: str, shown: bool) -> None:
+        keys = [k for k in self.visible_columns() if k != key]
+        if shown:
+            keys.append(key)
+        self.set_visible_columns(keys)
+
+    # -- search, filter and selection ----------------------------------------------------------
+
+    def current_view(self) -> tuple[MemberQuery, list[str]]:
+        """What the table shows, for an export: the query (search, filter, order) and the visible columns."""
+        return self.model.query(), self.visible_columns()
 
     @Slot()
     def _apply_search(self) -> None:
         if self.context.session is None:
             return
         self.model.set_search(self.search.text())
+
+    @Slot(object)
+    def _apply_filter(self, member_filter: MemberFilter) -> None:
+        if self.context.session is None:
+            return
+        self.model.set_filter(member_filter, self.context.clock.now())
+
+    @Slot(object)
+    def _segment_picked(self, segment) -> None:
+        self._search_timer.stop()
+        with QSignalBlocker(self.search):
+            self.search.setText(segment.search)
+        self.model.set_search(segment.search)
+
+    @Slot()
+    def _new_rows(self) -> None:
+        """A new search, filter or order arrived: start at the top, with the member shown selected if loaded."""
+        self.table.scrollToTop()
         self._reselect()
 
     @Slot()
@@ -196,7 +314,9 @@ class MembersTab(QWidget):
             self._search_timer.stop()
             with QSignalBlocker(self.search):
                 self.search.clear()
-            self.model.set_search("")
+            with QSignalBlocker(self.filter_bar):
+                self.filter_bar.clear()
+            self.model.set_query(MemberQuery(sort=self.model.query().sort, descending=self.model.query().descending))
         row = self.model.show_member(member_id)
         if row is not None:
             self._select_row(row)

@@ -78,10 +78,10 @@ def insert_ignore(model: type[Model], names: tuple[str, ...], rows: list[tuple])
         return 0
     names, rows = with_defaults(model, names, rows)
     sql = _insert_sql(model, names, " ON CONFLICT DO NOTHING")
-    connection = database_proxy.obj.connection()
-    before = connection.total_changes
-    connection.cursor().executemany(sql, _rows(model, names, rows))
-    return connection.total_changes - before
+    # The cursor counts the statement's own rows; the connection's total would add the search index's writes.
+    cursor = database_proxy.obj.connection().cursor()
+    cursor.executemany(sql, _rows(model, names, rows))
+    return cursor.rowcount
 
 
 def insert_new_ids(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> list[int]:
