@@ -16,6 +16,8 @@ class Changes:
     members_added: set[int] = field(default_factory=set)
     members_updated: set[int] = field(default_factory=set)
     members_with_new_activity: set[int] = field(default_factory=set)
+    members_removed: set[int] = field(default_factory=set)  # merged away or forgotten
+    activities_changed: bool = False  # activities removed or restored outside a sync (forget and its undo)
     activities_added: Counter = field(default_factory=Counter)
     accounts_changed: set[int] = field(default_factory=set)
     mapping_changed: bool = False
@@ -34,8 +36,8 @@ class Changes:
 
     @property
     def members_changed(self) -> set[int]:
-        return self.members_added | self.members_updated | self.members_with_new_activity
+        return self.members_added | self.members_updated | self.members_with_new_activity | self.members_removed
 
     def __bool__(self) -> bool:
-        return bool(self.members_changed or self.activities_added or self.accounts_changed
+        return bool(self.members_changed or self.activities_added or self.activities_changed or self.accounts_changed
                     or self.mapping_changed or self.scoring_changed or self.clock_moved)

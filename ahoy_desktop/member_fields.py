@@ -34,6 +34,6 @@ BUILTIN_FIELDS: list[MemberField] = [
     MemberField("phone", "Phone", TEXT),
     MemberField("country", "Country", TEXT),
     MemberField("city", "City", TEXT),
-    MemberField("tags", "Tags", TEXT),
 ]
+# Tags are not a field: they are labels of the user's own, one row each (see ``notes_tags.py``).
 BUILTIN_BY_KEY = {f.key: f for f in BUILTIN_FIELDS}

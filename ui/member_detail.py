@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ahoy_desktop import forget, merge, notes_tags
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.member_fields import BUILTIN_FIELDS, MemberField
 from ahoy_desktop.members import (
@@ -50,6 +54,7 @@ from .member_table_model import local_day_text, local_time_text
 from .score_badge import ScoreBadge
 from .texts import kind_label
 
+NOTE_SAVE_DELAY_MS = 800  # notes are saved after a pause in typing, and when the box loses focus
 TIMELINE_PAGE = 50  # entries are widgets: a page costs tens of ms to lay out
 ERROR_STYLE = "QLabel { color: #d9534f; }"  # readable on light and dark backgrounds
 
@@ -290,6 +295,109 @@ class Timeline(QWidget):
         self.more_button.setText(self.tr("Show more (%1 left)").replace("%1", str(left)))
 
 
+class TagsEditor(QWidget):
+    """A member's tags as a comma-separated list, saved when editing ends."""
+
+    edited = Signal(str)  # the text typed
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(self.tr("Comma-separated, e.g. speaker, Berlin"))
+        self.edit.setAccessibleName(self.tr("Tags"))
+        self.edit.editingFinished.connect(self._finished)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error)
+
+    def set_tags(self, tags: list[str]) -> None:
+        if not (self.edit.hasFocus() and self.edit.isModified()):
+            self.edit.setText(notes_tags.SEPARATOR.join(tags))
+            self.edit.setModified(False)
+        self.show_error("")
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    @Slot()
+    def _finished(self) -> None:
+        if self.edit.isModified():
+            self.edited.emit(self.edit.text())
+
+
+class NotesEditor(QPlainTextEdit):
+    """Free-text notes, saved after a pause in typing and when the box loses focus."""
+
+    save_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPlaceholderText(self.tr("Notes about this person, only for you"))
+        self.setAccessibleName(self.tr("Notes"))
+        self.dirty = False
+        self.member_id: int | None = None  # whose notes are shown
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_now)
+        self.textChanged.connect(self._typed)
+
+    def set_note(self, member_id: int, text: str) -> None:
+        if member_id == self.member_id and (self.dirty or self.hasFocus() or text == self.toPlainText()):
+            return  # never under the user's fingers
+        self.member_id = member_id
+        self.blockSignals(True)
+        self.setPlainText(text)
+        self.blockSignals(False)
+
+    @Slot()
+    def _typed(self) -> None:
+        self.dirty = True
+        self._timer.start()
+
+    @Slot()
+    def save_now(self) -> None:
+        self._timer.stop()
+        if self.dirty:
+            self.dirty = False
+            self.save_requested.emit(self.toPlainText())
+
+    def focusOutEvent(self, event) -> None:
+        self.save_now()
+        super().focusOutEvent(event)
+
+
+class ForgetDialog(QMessageBox):
+    """Asks before forgetting someone, saying plainly what goes, what stays and where copies remain."""
+
+    def __init__(self, who: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(self.tr("Forget this person"))
+        self.setText(self.tr("Forget %1?").replace("%1", who))
+        self.setInformativeText(self.tr(
+            "Deleted from this workspace: their profile, X identities and handle history, every activity, "
+            "tags, notes, custom field values, scores and stage history.\n\n"
+            "Kept: only their X user id, on a list that stops later syncs from bringing them back.\n\n"
+            "Copies made before remain outside the app: backups of this workspace made before now, "
+            "and files you exported before now. Delete those yourself if the request covers them.\n\n"
+            "You can undo this until you close Ahoy Desktop."))
+        self.forget_button = self.addButton(self.tr("Forget"), QMessageBox.ButtonRole.DestructiveRole)
+        self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+    def confirmed(self) -> bool:
+        self.exec()
+        return self.clickedButton() is self.forget_button
+
+
 def _scrolling(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -337,10 +445,36 @@ class MemberDetailPane(QWidget):
         self.identities_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         identities_box = QGroupBox(self.tr("On X"))
         QVBoxLayout(identities_box).addWidget(self.identities_label)
+        self.tags_editor = TagsEditor()
+        self.tags_editor.edited.connect(self._save_tags)
+        form.addRow(self.tr("Tags"), self.tags_editor)
+        self.notes_editor = NotesEditor()
+        self.notes_editor.save_requested.connect(self._save_note)
+        notes_box = QGroupBox(self.tr("Notes"))
+        QVBoxLayout(notes_box).addWidget(self.notes_editor)
+        self.merge_label = QLabel()
+        self.merge_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.merge_label.setWordWrap(True)
+        self.undo_merge_button = QPushButton(self.tr("Undo merge"))
+        self.undo_merge_button.clicked.connect(self._undo_merge)
+        self.merge_error = QLabel()
+        self.merge_error.setStyleSheet(ERROR_STYLE)
+        self.merge_error.setWordWrap(True)
+        self.merge_box = QGroupBox(self.tr("Merged"))
+        merge_layout = QVBoxLayout(self.merge_box)
+        merge_layout.addWidget(self.merge_label)
+        merge_layout.addWidget(self.undo_merge_button, 0, Qt.AlignmentFlag.AlignLeft)
+        merge_layout.addWidget(self.merge_error)
+        self.forget_button = QPushButton(self.tr("Forget this person…"))
+        self.forget_button.setToolTip(self.tr("A privacy request: delete everything about this person"))
+        self.forget_button.clicked.connect(self.forget_member)
         profile = QWidget()
         profile_layout = QVBoxLayout(profile)
         profile_layout.addWidget(identities_box)
         profile_layout.addLayout(form)
+        profile_layout.addWidget(notes_box)
+        profile_layout.addWidget(self.merge_box)
+        profile_layout.addWidget(self.forget_button, 0, Qt.AlignmentFlag.AlignLeft)
         profile_layout.addStretch(1)
 
         self.tabs = QTabWidget()
@@ -362,8 +496,25 @@ class MemberDetailPane(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(content)
+        # People forgotten since the app started, newest last: undo lasts until it closes.
+        self.forgotten: list[forget.Forgotten] = []
+        self.forgotten_label = QLabel()
+        self.forgotten_label.setWordWrap(True)
+        self.undo_forget_button = QToolButton()
+        self.undo_forget_button.setText(self.tr("Undo forget"))
+        self.undo_forget_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.undo_forget_menu = QMenu(self.undo_forget_button)
+        self.undo_forget_button.setMenu(self.undo_forget_menu)
+        self.forgotten_bar = QFrame()
+        self.forgotten_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        bar = QHBoxLayout(self.forgotten_bar)
+        bar.addWidget(self.forgotten_label, 1)
+        bar.addWidget(self.undo_forget_button)
+        self.forgotten_bar.hide()
+        context.workspace_closing.connect(self._workspace_closing)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.forgotten_bar)
         outer.addWidget(self.stack)
 
     # -- showing ------------------------------------------------------------
@@ -371,6 +522,8 @@ class MemberDetailPane(QWidget):
     def show_member(self, member_id: int | None) -> None:
         if member_id == self.member_id and self.detail is not None:
             return
+        self.notes_editor.save_now()  # what was typed for the previous member is theirs
+        self.notes_editor.dirty = False
         self.member_id = member_id
         detail = self._reload_profile()
         self.timeline.load(member_id if detail else None, detail.activity_count if detail else 0)
@@ -385,6 +538,8 @@ class MemberDetailPane(QWidget):
                 self.timeline.load(self.member_id, detail.activity_count)
 
     def clear(self) -> None:
+        self.notes_editor.save_now()
+        self.notes_editor.dirty = False
         self.member_id, self.detail = None, None
         self.timeline.load(None, 0)
         self.stack.setCurrentWidget(self.placeholder)
@@ -406,8 +561,24 @@ class MemberDetailPane(QWidget):
         for key, editor in self.fields.items():
             editor.set_value(detail.values.get(key), key in detail.manual, detail.x_values.get(key))
         self.identities_label.setText(self._identities_html(detail))
+        self.tags_editor.set_tags(notes_tags.tags_of(detail.id))
+        self.notes_editor.set_note(detail.id, notes_tags.note_of(detail.id))
+        self._show_merges(detail.id)
         self.stack.setCurrentIndex(1)
         return detail
+
+    def _show_merges(self, member_id: int) -> None:
+        merges = merge.merges_into(member_id)
+        self.merge_box.setVisible(bool(merges))
+        self.merge_error.hide()
+        if not merges:
+            return
+        latest = merges[0]
+        who = latest.absorbed_name or f"@{latest.absorbed_handle}"
+        self.merge_label.setText(
+            self.tr("%1 was merged into this member on %2.").replace("%1", who)
+            .replace("%2", local_day_text(latest.merged_at)))
+        self.undo_merge_button.setText(self.tr("Undo merge with %1").replace("%1", who))
 
     def _stats_text(self, detail: MemberDetail) -> str:
         if detail.activity_count == 1:
@@ -454,3 +625,93 @@ class MemberDetailPane(QWidget):
             return
         use_x_value(self.member_id, key)
         self.context.notify(Changes(members_updated={self.member_id}))
+
+    @Slot(str)
+    def _save_tags(self, text: str) -> None:
+        if self.member_id is None:
+            return
+        try:
+            tags = notes_tags.set_tags(self.member_id, notes_tags.parse_tags(text))
+        except notes_tags.InvalidTag:
+            self.tags_editor.show_error(self.tr("A tag can be at most %1 characters.")
+                                        .replace("%1", str(notes_tags.MAX_TAG_LENGTH)))
+            return
+        self.tags_editor.edit.setModified(False)
+        self.tags_editor.set_tags(tags)
+        self.context.notify(Changes(members_updated={self.member_id}))
+
+    @Slot(str)
+    def _save_note(self, text: str) -> None:
+        if self.member_id is None:
+            return
+        notes_tags.set_note(self.member_id, text, self.context.clock.now())
+        self.context.notify(Changes(members_updated={self.member_id}))
+
+    # -- merges and forgetting -------------------------------------------------------
+
+    @Slot()
+    def _undo_merge(self) -> None:
+        if self.member_id is None:
+            return
+        merges = merge.merges_into(self.member_id)
+        if not merges:
+            return
+        try:
+            undone = merge.undo_merge(merges[0].record_id, self.context.clock.now())
+        except merge.MergeError as exc:
+            self.merge_error.setText(self.tr("This merge cannot be undone now: %1").replace("%1", str(exc)))
+            self.merge_error.show()
+            return
+        added = {undone.absorbed_id} | ({undone.moved[1]} if undone.moved else set())
+        removed = {undone.moved[0]} if undone.moved else set()
+        self.context.notify(Changes(members_added=added, members_removed=removed,
+                                    members_with_new_activity={undone.survivor_id, undone.absorbed_id},
+                                    scoring_changed=True))
+
+    def who(self) -> str:
+        if self.detail is None:
+            return ""
+        name = self.detail.values.get("name") or ""
+        handle = self.detail.values.get("x_handle") or ""
+        return name or (f"@{handle}" if handle else self.tr("this member"))
+
+    @Slot()
+    def forget_member(self) -> None:
+        """Ask, then forget the member shown; the undo stays offered until the app closes."""
+        if self.member_id is None or not ForgetDialog(self.who(), self).confirmed():
+            return
+        self.notes_editor.dirty = False
+        member_id = self.member_id
+        forgotten = forget.forget_member(member_id, self.context.clock.now())
+        self.forgotten.append(forgotten)
+        self.clear()
+        self._update_forgotten_bar()
+        self.context.notify(Changes(members_removed={member_id}, activities_changed=True, scoring_changed=True))
+
+    def undo_forget(self, forgotten: forget.Forgotten) -> None:
+        member_id = forget.undo_forget(forgotten, self.context.clock.now())
+        self.forgotten.remove(forgotten)
+        self._update_forgotten_bar()
+        self.context.notify(Changes(members_added={member_id}, members_with_new_activity={member_id},
+                                    scoring_changed=True, activities_changed=True))
+        self.context.open_member_requested.emit(member_id)
+
+    def _update_forgotten_bar(self) -> None:
+        self.undo_forget_menu.clear()
+        for forgotten in reversed(self.forgotten):
+            who = forgotten.name or f"@{forgotten.handle}"
+            action = self.undo_forget_menu.addAction(self.tr("Bring back %1").replace("%1", who))
+            action.triggered.connect(lambda _=False, f=forgotten: self.undo_forget(f))
+        if self.forgotten:
+            last = self.forgotten[-1]
+            self.forgotten_label.setText(
+                self.tr("%1 was forgotten. You can undo this until you close Ahoy Desktop.")
+                .replace("%1", last.name or f"@{last.handle}"))
+        self.forgotten_bar.setVisible(bool(self.forgotten))
+
+    @Slot()
+    def _workspace_closing(self) -> None:
+        """Another workspace has other people: what could be brought back belongs to this one."""
+        self.notes_editor.save_now()
+        self.forgotten.clear()
+        self._update_forgotten_bar()

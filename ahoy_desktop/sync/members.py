@@ -36,9 +36,14 @@ class MemberResolver:
     def resolve(self, users: dict[str, dict | None], now: datetime) -> dict[str, int]:
         """Member ids for these X user ids; ``users`` maps id to user object or None.
 
-        Call inside the page's ``write_transaction``.
+        People who asked to be forgotten are left out: they get no member, and
+        callers store no activity for an id missing from the answer. Call
+        inside the page's ``write_transaction``.
         """
         ids = [uid for uid in users if uid]
+        suppressed = suppressed_among(ids)
+        if suppressed:
+            ids = [uid for uid in ids if uid not in suppressed]
         known = self._load(ids)
         missing = [uid for uid in ids if uid not in known]
         if missing:
@@ -142,6 +147,14 @@ class MemberResolver:
                 self.updated.add(row["member_id"])
         bulk.update_by_id(Member, ("raw_x_user", "x_fields", "x_user_updated_at", "x_user_fingerprint"), rows)
         apply_mapping(self.mapping, now, member_ids=changed)
+
+
+def suppressed_among(ids: list[str]) -> set[str]:
+    """The X user ids among ``ids`` that are on the "forget this person" list."""
+    if not ids:
+        return set()
+    return {uid for (uid,) in bulk.select_in('SELECT "x_user_id" FROM "suppressed_x_user" WHERE "x_user_id" IN',
+                                              (), ids)}
 
 
 def fingerprint(user: dict) -> str:
