@@ -4,11 +4,14 @@ Disconnecting comes in two kinds. Keeping the data stops the account's syncs
 while its members and activities stay in every view (the community is still
 the community). Deleting removes the account and whatever only it brought in,
 in one transaction, so a crash never leaves half an account behind; members
-someone typed something about are never deleted with it.
+someone typed something about are never deleted with it. Either way an X
+account's sign-in is revoked at X (queued while X cannot be reached) and its
+tokens leave the keychain.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,21 +19,37 @@ from pathlib import Path
 
 from peewee import fn
 
+from .auth.revocation import queue_revocation, retry_revocations
+from .auth.tokens import TokenStore, TokenStoreError
 from .clock import SYSTEM_CLOCK, Clock, parse_iso
-from .db.models import Account, Activity, Member, MemberCustomValue, RequestLog, SyncRun, database_proxy
+from .db.models import (
+    Account,
+    AccountAuth,
+    Activity,
+    Member,
+    MemberCustomValue,
+    RequestLog,
+    SyncRun,
+    database_proxy,
+)
 from .db.sqlite import write_transaction
 from .sandbox.host import SAMPLE, SandboxHost
 from .sync import store
 from .sync.lock import account_lock
-from .workspace import connect_sandbox_account
+from .workspace import blocked_reason, connect_sandbox_account, oauth_endpoints, token_store
+
+log = logging.getLogger(__name__)
 
 # Ids per IN (...) list: far under SQLite's variable limit, whatever else the statement binds.
 ID_CHUNK = 5000
 
 
-def active_accounts() -> list[Account]:
-    """The accounts that sync: every connected account not disconnected with its data kept."""
-    return list(Account.select().where(Account.disconnected_at.is_null()).order_by(Account.connected_at, Account.id))
+def active_accounts(now: datetime | None = None) -> list[Account]:
+    """The accounts that sync: connected, not disconnected with their data kept, and not held back
+    (an X account needing a new sign-in, its first import's cost not yet accepted, X's monthly cap)."""
+    now = now or SYSTEM_CLOCK.now()
+    accounts = Account.select().where(Account.disconnected_at.is_null()).order_by(Account.connected_at, Account.id)
+    return [a for a in accounts if blocked_reason(a, now) is None]
 
 
 def all_accounts() -> list[Account]:
@@ -56,6 +75,7 @@ class AccountSummary:
     account: Account
     activity_count: int = 0
     last_run: LastRun | None = None
+    blocked: tuple[str, str] | None = None  # (code, message) when an X account is held back
 
     @property
     def id(self) -> int:
@@ -70,7 +90,7 @@ class AccountSummary:
         """("sample", ""), ("world", file name) or ("x", "")."""
         account = self.account
         if account.credential_kind != "sandbox":
-            return "x", ""
+            return "x", "sandbox" if account.sandbox_world else ""
         if account.sandbox_world == SAMPLE:
             return "sample", ""
         return "world", Path(account.sandbox_world).name
@@ -111,7 +131,7 @@ def _resume_after(account_id: int, run: SyncRun, report: dict) -> datetime | Non
     return datetime.fromtimestamp(row.rate_reset, tz=UTC) if row else None
 
 
-def account_summaries(account_ids: Iterable[int] | None = None) -> list[AccountSummary]:
+def account_summaries(account_ids: Iterable[int] | None = None, now: datetime | None = None) -> list[AccountSummary]:
     """Summaries of these accounts (all by default), oldest connection first; unknown ids are skipped."""
     query = Account.select().order_by(Account.connected_at, Account.id)
     ids = None if account_ids is None else list(account_ids)
@@ -119,7 +139,9 @@ def account_summaries(account_ids: Iterable[int] | None = None) -> list[AccountS
         query = query.where(Account.id.in_(ids))
     accounts = list(query)
     counts = activity_counts([a.id for a in accounts])
-    return [AccountSummary(a, counts.get(a.id, 0), last_run(a.id)) for a in accounts]
+    now = now or SYSTEM_CLOCK.now()
+    return [AccountSummary(a, counts.get(a.id, 0), last_run(a.id),
+                           None if a.disconnected_at is not None else blocked_reason(a, now)) for a in accounts]
 
 
 def account_summary(account_id: int) -> AccountSummary | None:
@@ -171,18 +193,25 @@ class DisconnectResult:
     members_recounted: set[int] = field(default_factory=set)  # lost some activity but stay
 
 
-def disconnect_account(account_id: int, keep_data: bool, *, clock: Clock = SYSTEM_CLOCK) -> DisconnectResult:
+def disconnect_account(account_id: int, keep_data: bool, *, clock: Clock = SYSTEM_CLOCK,
+                       host: SandboxHost | None = None, tokens: TokenStore | None = None) -> DisconnectResult:
     """Stop syncing an account, keeping its data or deleting it.
 
     Deleting removes the account with its activities, posts, cursors and runs
     (foreign-key cascades), then the members it leaves with no activity at all
     unless someone edited them by hand; the other members it touched get their
     activity counts recounted. Raises SyncBusy while the account is syncing.
+    An X account's tokens are queued for revocation (before anything else, so
+    a failure leaves the account as it was) and the revocation is tried at once.
     """
     result = DisconnectResult(account_id, keep_data)
-    if Account.get_or_none(Account.id == account_id) is None:
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None:
         return result
     with account_lock(database_proxy.obj.database, account_id):
+        if account.credential_kind == "x":
+            tokens = tokens or token_store()
+            _revoke_sign_in(account, host, tokens, clock)
         if keep_data:
             with write_transaction(database_proxy):
                 Account.update(disconnected_at=clock.now()).where(
@@ -201,6 +230,23 @@ def disconnect_account(account_id: int, keep_data: bool, *, clock: Clock = SYSTE
             result.members_recounted = touched - gone
             store.refresh_member_stats(result.members_recounted)
     return result
+
+
+def _revoke_sign_in(account: Account, host: SandboxHost | None, tokens: TokenStore, clock: Clock) -> None:
+    auth = AccountAuth.get_or_none(AccountAuth.account == account.id)
+    if auth is None:
+        return
+    if account.sandbox_world and host is None:
+        raise ValueError("A sandbox-served X account needs its sandbox host to revoke its sign-in.")
+    revoke_url = oauth_endpoints(account, host).revoke_url
+    queue_revocation(tokens, auth.token_key, auth.client_id, revoke_url, clock)
+    try:
+        waiting = retry_revocations(tokens)
+    except TokenStoreError as exc:
+        log.warning("revocations wait: %s", exc)
+        return
+    if waiting:
+        log.info("X could not be reached; %d revocation(s) will be retried before the next sync", waiting)
 
 
 def _members_with_activity(member_ids: set[int]) -> set[int]:

@@ -73,7 +73,7 @@ def test_empty_workspace_explains_and_offers_what_is_real(app_context, qtbot):
     assert tab.empty_title.text() == "No account is connected yet" and tab.empty_label.isVisible()
     texts = visible_button_texts(tab)
     assert "Try with sample data" in texts and "Connect a sandbox world file…" in texts
-    assert not any("X account" in t for t in texts)  # that feature comes later: no dead button
+    assert "Connect X account…" in texts
     assert not tab.sync_all_button.isVisible()
     assert tab.sample_button.font().bold() and tab.sample_button.minimumHeight() >= 40
     assert "X does not report follow events" in tab.note_label.text() and tab.note_label.wordWrap()

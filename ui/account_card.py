@@ -93,6 +93,9 @@ class AccountCard(QFrame):
     disconnect_requested = Signal(int)
     delete_data_requested = Signal(int)
     reconnect_requested = Signal(int)
+    sign_in_requested = Signal(int)  # an X account needs a new sign-in (reconnect)
+    approve_import_requested = Signal(int)  # an X account's first import waits for its cost to be accepted
+    usage_requested = Signal(int)
 
     def __init__(self, context: AppContext, summary: AccountSummary, parent: QWidget | None = None):
         super().__init__(parent)
@@ -144,13 +147,22 @@ class AccountCard(QFrame):
         self.reconnect_button.clicked.connect(lambda: self.reconnect_requested.emit(self.account_id))
         self.delete_button = QPushButton(self.tr("Delete data…"))
         self.delete_button.clicked.connect(lambda: self.delete_data_requested.emit(self.account_id))
+        self.sign_in_button = QPushButton(self.tr("Reconnect…"))
+        self.sign_in_button.setToolTip(self.tr("Sign in to X again to resume syncing; no data is lost."))
+        self.sign_in_button.clicked.connect(lambda: self.sign_in_requested.emit(self.account_id))
+        self.approve_button = QPushButton(self.tr("Start first import…"))
+        self.approve_button.clicked.connect(lambda: self.approve_import_requested.emit(self.account_id))
+        self.usage_button = QPushButton(self.tr("Usage…"))
+        self.usage_button.setToolTip(self.tr("Requests, resources read and estimated cost under X's prices."))
+        self.usage_button.clicked.connect(lambda: self.usage_requested.emit(self.account_id))
 
         first = QHBoxLayout()
         first.setSpacing(8)
         first.addWidget(self.name_label)
         first.addWidget(self.handle_label)
         first.addStretch(1)
-        for button in (self.sync_button, self.reconnect_button, self.delete_button, self.disconnect_button):
+        for button in (self.sync_button, self.approve_button, self.sign_in_button, self.reconnect_button,
+                       self.usage_button, self.delete_button, self.disconnect_button):
             first.addWidget(button)
         self.progress_box = self._build_progress()
         body = QVBoxLayout()
@@ -285,14 +297,19 @@ class AccountCard(QFrame):
         disconnected = summary.disconnected
         has_sync = self.context.sync is not None
         idle = self.state == "idle"
-        self.sync_button.setVisible(not disconnected and has_sync)
         self.sync_button.setEnabled(idle)
         self.disconnect_button.setVisible(not disconnected)
         self.disconnect_button.setEnabled(self.state != "busy" and not self._sync_running)
         self.disconnect_button.setToolTip(self.tr("Available when the running sync ends.")
                                           if self._sync_running else "")
-        self.reconnect_button.setVisible(disconnected and summary.account.credential_kind == "sandbox")
+        is_x = summary.account.credential_kind == "x"
+        blocked = summary.blocked[0] if summary.blocked else ""
+        self.reconnect_button.setVisible(disconnected and not is_x)
         self.reconnect_button.setEnabled(self.state != "busy")
+        self.sign_in_button.setVisible(is_x and (disconnected or blocked == "reconnect_needed"))
+        self.sign_in_button.setEnabled(self.state != "busy")
+        self.approve_button.setVisible(is_x and blocked == "needs_approval")
+        self.sync_button.setVisible(not disconnected and has_sync and not blocked)
         self.delete_button.setVisible(disconnected)
         self.delete_button.setEnabled(self.state != "busy" and not self._sync_running)
 
@@ -317,6 +334,14 @@ class AccountCard(QFrame):
                     _fill(self.tr("Disconnected on %1"), format_date_time(account.disconnected_at)), False)
         if self._error:
             return _fill(self.tr("Failed: %1"), self._error), "", True
+        blocked = self.summary.blocked[0] if self.summary.blocked else ""
+        if blocked == "reconnect_needed":
+            return (self.tr("Reconnect needed: X no longer accepts this sign-in. Syncing is stopped; no data "
+                            "was lost."), self.summary.blocked[1], True)
+        if blocked == "needs_approval":
+            return self.tr("Connected — the first import waits for you to accept its estimated cost"), "", False
+        if blocked == "capped":
+            return self.tr("Stopped: X's monthly usage cap is reached; syncing resumes next month"), "", True
         run = self.summary.last_run
         if run is None:
             return self.tr("Not synced yet"), "", False
@@ -335,6 +360,11 @@ class AccountCard(QFrame):
             return self.tr("Stopped: X's rate limit; the next sync resumes where this one stopped"), tip, False
         if run.outcome == "capped":
             return self.tr("Stopped: X's monthly usage cap is reached"), tip, True
+        if run.outcome == "budget":
+            return self.tr("Stopped: this month's budget would be passed; raise it in Settings or wait for next "
+                           "month"), tip, True
+        if run.outcome == "reconnect_needed":
+            return self.tr("Reconnect needed: X no longer accepts this sign-in"), tip, True
         if run.outcome == "cancelled":
             return _fill(self.tr("Last sync %1 was cancelled; the next one resumes where it stopped"), when), tip, False
         if run.outcome == "failed":
@@ -343,7 +373,7 @@ class AccountCard(QFrame):
 
     def _next_text(self) -> str:
         sync = self.context.sync
-        if sync is None or self.summary.disconnected or self.state in ("busy", "syncing"):
+        if sync is None or self.summary.disconnected or self.summary.blocked or self.state in ("busy", "syncing"):
             return ""
         if self.state == "queued":
             return self.tr("Queued: starts when the running sync ends")
@@ -360,6 +390,8 @@ class AccountCard(QFrame):
             return self.tr("Sandbox: sample workspace")
         if kind == "world":
             return _fill(self.tr("Sandbox: %1"), name)
+        if name == "sandbox":
+            return self.tr("X sign-in, served by a sandbox")
         return self.tr("X")
 
     def _counts(self, p: SyncProgress) -> str:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ahoy_desktop import usage
 from ahoy_desktop.accounts import (
     AccountSummary,
     ConnectResult,
@@ -40,10 +41,13 @@ from ahoy_desktop.changes import Changes
 from ahoy_desktop.db import close_db
 from ahoy_desktop.sync.engine import SyncProgress, SyncReport
 from ahoy_desktop.sync.lock import SyncBusy
+from ahoy_desktop.workspace import approve_first_import
 from ahoy_desktop.xapi.client import XApiError
 
 from .account_card import AccountCard, muted
+from .connect_x_dialog import ConnectXDialog
 from .context import AppContext
+from .usage_view import UsageDialog
 
 log = logging.getLogger(__name__)
 
@@ -167,10 +171,13 @@ class IntegrationsTab(QWidget):
 
     def _build_add_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Add an account"))
-        text = QLabel(self.tr("Connecting an X account is not available in this version yet. Meanwhile you can "
-                              "try Ahoy with sample data, or connect a sandbox world: a JSON file that serves "
-                              "an account's activity the way X would."))
+        text = QLabel(self.tr("Connect your X account read-only through your own X developer app, try Ahoy "
+                              "with sample data, or connect a sandbox world: a JSON file that serves an "
+                              "account's activity the way X would."))
         text.setWordWrap(True)
+        self.connect_x_button = QPushButton(self.tr("Connect X account…"))
+        self.connect_x_button.setAccessibleName(self.tr("Connect an X account"))
+        self.connect_x_button.clicked.connect(self.connect_x_account)
         self.sample_button = QPushButton(self.tr("Try with sample data"))
         self.sample_button.setAccessibleName(self.tr("Open the sample workspace"))
         self.sample_button.clicked.connect(self.sample_requested)
@@ -181,6 +188,7 @@ class IntegrationsTab(QWidget):
         muted(self.connect_status)
         self.connect_status.hide()
         buttons = QHBoxLayout()
+        buttons.addWidget(self.connect_x_button)
         buttons.addWidget(self.sample_button)
         buttons.addWidget(self.connect_button)
         buttons.addWidget(self.connect_status)
@@ -245,6 +253,9 @@ class IntegrationsTab(QWidget):
         card.disconnect_requested.connect(self.ask_disconnect)
         card.delete_data_requested.connect(self.ask_delete_data)
         card.reconnect_requested.connect(self._reconnect)
+        card.sign_in_requested.connect(self.connect_x_account)
+        card.approve_import_requested.connect(self.ask_approve_import)
+        card.usage_requested.connect(self.show_usage)
         self.cards[summary.id] = card
         self.cards_layout.addWidget(card)
 
@@ -400,6 +411,41 @@ class IntegrationsTab(QWidget):
             "Something went wrong while connecting %1, and nothing was connected. The details were written "
             "to the log.").replace("%1", name))
 
+    @Slot()
+    def connect_x_account(self, _account_id: int | None = None) -> ConnectXDialog:
+        """Sign an X account in (a new one, or one that needs reconnecting: X says which)."""
+        dialog = ConnectXDialog(self.context, self)
+        dialog.connected.connect(self._x_connected)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    def _x_connected(self, account_id: int, start: bool) -> None:
+        self.context.notify(Changes(accounts_changed={account_id}))
+        self.account_connected.emit(account_id)
+        if start:
+            self.sync_accounts([account_id])
+
+    @Slot(int)
+    def ask_approve_import(self, account_id: int) -> None:
+        summary = self.cards[account_id].summary
+        estimate = usage.estimate_first_import(summary.account.raw_user or {},
+                                               usage.Prices.from_settings(self.context.settings))
+        answer = QMessageBox.question(self, self.tr("Start the first import?"), self.tr(
+            "The first import of @%1 is estimated at up to $%2 under X's pay-per-use prices. Likes, retweets and "
+            "quotes of your posts come on top; the workspace's monthly budget stops any sync that would pass it.")
+            .replace("%1", summary.account.username).replace("%2", f"{estimate.cost:.2f}"))
+        if answer == QMessageBox.StandardButton.Yes:
+            approve_first_import(account_id)
+            self.context.notify(Changes(accounts_changed={account_id}))
+            self.sync_accounts([account_id])
+
+    @Slot(int)
+    def show_usage(self, account_id: int) -> None:
+        dialog = UsageDialog(self.context, account_id, self)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+
     def _connect_done(self) -> None:
         self.connect_button.setEnabled(True)
         self.connect_status.hide()
@@ -414,10 +460,14 @@ class IntegrationsTab(QWidget):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Disconnect %1").replace("%1", handle))
         box.setText(self.tr("Stop syncing %1?").replace("%1", handle))
-        box.setInformativeText(self.tr(
+        text = self.tr(
             "Keep data: its members and activities stay in this workspace.\n"
             "Delete data: its activities go, and so do the members who have no other activity and whom nobody "
-            "edited by hand. This cannot be undone."))
+            "edited by hand. This cannot be undone.")
+        if card.summary.account.credential_kind == "x":
+            text += "\n\n" + self.tr("Either way, Ahoy's access is revoked at X and the sign-in is deleted from "
+                                      "the keychain (if X cannot be reached, the revocation is retried later).")
+        box.setInformativeText(text)
         keep = box.addButton(self.tr("Keep data"), QMessageBox.ButtonRole.AcceptRole)
         delete = box.addButton(self.tr("Delete data"), QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
@@ -455,8 +505,8 @@ class IntegrationsTab(QWidget):
     def _disconnect(self, account_id: int, keep_data: bool) -> None:
         card = self.cards[account_id]
         card.set_busy(self.tr("Disconnecting…") if keep_data else self.tr("Deleting data…"))
-        clock = self.context.clock
-        self._run(lambda: disconnect_account(account_id, keep_data, clock=clock),
+        clock, host = self.context.clock, self.context.session.host
+        self._run(lambda: disconnect_account(account_id, keep_data, clock=clock, host=host),
                   self._disconnected, lambda exc: self._disconnect_failed(account_id, exc))
 
     def _disconnected(self, result: DisconnectResult) -> None:

@@ -15,8 +15,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QStyle,
+    QSystemTrayIcon,
     QTabWidget,
 )
 
@@ -25,17 +28,19 @@ from ahoy_desktop.changes import Changes
 from ahoy_desktop.db import WorkspaceTooNew
 from ahoy_desktop.paths import default_workspace_path, sample_workspace_path
 from ahoy_desktop.session import WorkspaceSession, delete_workspace_files
-from ahoy_desktop.settings import CURRENT_TAB, LAST_WORKSPACE, WINDOW_GEOMETRY
+from ahoy_desktop.settings import CURRENT_TAB, KEEP_SYNCING_IN_TRAY, LAST_WORKSPACE, WINDOW_GEOMETRY
 
 from .context import AppContext
 from .dashboard.tab import DashboardTab
 from .integrations_tab import IntegrationsTab
 from .mapping_tab import MappingTab
+from .member_actions import MemberActions
 from .members_tab import MembersTab
 from .score_keeper import ScoreKeeper
 from .scoring_tab import ScoringTab
 from .sync_controller import SyncController
 from .sync_status import SyncStatusLabel
+from .x_settings_page import XSettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +76,11 @@ class MainWindow(QMainWindow):
         self.dashboard.sample_requested.connect(self.open_sample)
         context.open_member_requested.connect(lambda _member_id: self.tabs.setCurrentWidget(self.members))
 
+        self.member_actions = MemberActions(context, self.members, self)
         self._build_menus()
         self._build_status_bar()
         self._restore_window_state()
+        self.tray = self._build_tray()
 
     # -- building ----------------------------------------------------------
 
@@ -88,11 +95,14 @@ class MainWindow(QMainWindow):
                                                  self.delete_sample)
         self.custom_fields_action = self._action(file_menu, self.tr("&Custom member fields…"),
                                                  self.open_custom_fields)
+        self.x_settings_action = self._action(file_menu, self.tr("&X account settings…"), self.open_x_settings)
         file_menu.addSeparator()
         self.sync_all_action = self._action(file_menu, self.tr("S&ync all accounts now"), self.sync_all,
                                             QKeySequence.Refresh)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.Quit)
+
+        self.member_actions.build_menu(self.menuBar())
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for index in range(self.tabs.count()):
@@ -133,6 +143,35 @@ class MainWindow(QMainWindow):
         self._clock_timer.timeout.connect(self._update_sample_clock)
         self._clock_timer.start(1000)
 
+    def _build_tray(self) -> QSystemTrayIcon | None:
+        """With "keep syncing in the tray" on, closing the window hides it; the tray menu has Quit."""
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return None
+        icon = self.windowIcon()
+        if icon.isNull():
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
+        tray = QSystemTrayIcon(icon, self)
+        tray.setToolTip(self.tr("Ahoy Desktop"))
+        menu = QMenu(self)
+        menu.addAction(self.tr("Show Ahoy Desktop"), self.show_from_tray)
+        menu.addAction(self.tr("Sync all accounts now"), self.sync_all)
+        menu.addSeparator()
+        menu.addAction(self.tr("Quit"), self.close)
+        tray.setContextMenu(menu)
+        tray.activated.connect(lambda reason: self.show_from_tray()
+                               if reason == QSystemTrayIcon.ActivationReason.Trigger else None)
+        tray.setVisible(self.context.settings.get(KEEP_SYNCING_IN_TRAY))
+        return tray
+
+    def hides_to_tray(self) -> bool:
+        return self.tray is not None and self.context.settings.get(KEEP_SYNCING_IN_TRAY)
+
+    @Slot()
+    def show_from_tray(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def _restore_window_state(self) -> None:
         geometry = self.context.settings.get(WINDOW_GEOMETRY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -172,6 +211,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _close_session(self) -> None:
+        self.member_actions.wait()
         if self.context.session is None:
             return
         self.context.workspace_closing.emit()
@@ -224,6 +264,11 @@ class MainWindow(QMainWindow):
         self.context.sync.sync()
 
     @Slot()
+    def open_x_settings(self) -> None:
+        XSettingsDialog(self.context, self).exec()
+        if self.tray is not None:
+            self.tray.setVisible(self.context.settings.get(KEEP_SYNCING_IN_TRAY))
+
     def open_custom_fields(self) -> None:
         self.tabs.setCurrentWidget(self.mapping)
         self.mapping.open_custom_fields()
@@ -276,7 +321,16 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the sync cleanly (the page in flight is committed or not at all), then close."""
+        """Stop the sync cleanly (the page in flight is committed or not at all), then close.
+
+        The user closing the window (a spontaneous close) only hides it when syncs go on in the
+        tray; Quit, a logout or a signal close it for good.
+        """
+        if event.spontaneous() and self.hides_to_tray():
+            self.tray.show()
+            self.hide()
+            event.ignore()
+            return
         self.context.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         self.context.settings.set(CURRENT_TAB, self.tabs.currentIndex())
         self.context.settings.sync()

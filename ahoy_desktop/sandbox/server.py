@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ahoy_desktop.clock import Clock
 from ahoy_desktop.sandbox.endpoints import DEFAULT_LIMITS, BadRequest, Reply, problem, route
+from ahoy_desktop.sandbox.oauth import ISSUED_PREFIX, PATHS, OAuthProvider
 from ahoy_desktop.sandbox.world import World
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,18 @@ class SandboxServer:
 
     ``window_seconds`` is the length of a rate-limit window (X: 15 minutes);
     ``limits`` overrides the per-window request limits by endpoint key.
+    Bearer tokens the sandbox's OAuth provider issued must be live; with
+    ``oauth_required`` every other token is refused too.
     """
 
     def __init__(
-        self, world: World, clock: Clock, *, window_seconds: float = 900.0, limits: dict[str, int] | None = None
+        self, world: World, clock: Clock, *, window_seconds: float = 900.0, limits: dict[str, int] | None = None,
+        oauth_required: bool = False,
     ) -> None:
         self.world = world
         self.clock = clock
+        self.oauth = OAuthProvider(clock)
+        self.oauth_required = oauth_required
         self.window_seconds = float(window_seconds)
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.base_url = ""
@@ -157,9 +163,11 @@ class SandboxServer:
                 window.end = window.start + self.window_seconds
 
     # -- request path -----------------------------------------------------
-    def handle(self, method: str, target: str, headers: Any) -> tuple[str, _Outcome]:
+    def handle(self, method: str, target: str, headers: Any, body: bytes = b"") -> tuple[str, _Outcome]:
         """Answer one request: (endpoint key for stats, outcome)."""
         url = urlsplit(target)
+        if url.path in PATHS:
+            return PATHS[url.path], self._handle_oauth(method, url, body)
         found = route(url.path.rstrip("/") or "/")
         if found is None:
             return "unknown", _Outcome(404, problem(404, "Not Found Error", f"Could not find the resource {url.path}."))
@@ -168,6 +176,9 @@ class SandboxServer:
             return key, _Outcome(405, problem(405, "Method Not Allowed"))
         auth = headers.get("Authorization") or ""
         if not auth.startswith("Bearer ") or not auth[7:].strip():
+            return key, _Outcome(401, problem(401, "Unauthorized"))
+        bearer = auth[7:].strip()
+        if (self.oauth_required or bearer.startswith(ISSUED_PREFIX)) and not self.oauth.accepts(bearer):
             return key, _Outcome(401, problem(401, "Unauthorized"))
         fault = self._take_fault(key)
         if fault is not None:
@@ -185,6 +196,23 @@ class SandboxServer:
             reply = Reply(500, problem(500, "Internal Server Error"))
         self._count_resources(key, reply)
         return key, _Outcome(reply.status, reply.body, rate_headers)
+
+    def _handle_oauth(self, method: str, url, body: bytes) -> _Outcome:
+        if url.path == "/i/oauth2/authorize":
+            if method != "GET":
+                return _Outcome(405, problem(405, "Method Not Allowed"))
+            reply = self.oauth.authorize(url.query)
+        elif method != "POST":
+            return _Outcome(405, problem(405, "Method Not Allowed"))
+        elif self.oauth.unavailable:
+            return _Outcome(503, problem(503, "Service Unavailable"))
+        elif url.path == "/2/oauth2/token":
+            reply = self.oauth.token(body)
+        else:
+            reply = self.oauth.revoke(body)
+        if reply.location is not None:
+            return _Outcome(reply.status, {}, {"location": reply.location, "content-type": "text/html"}, raw=b"")
+        return _Outcome(reply.status, reply.body, {"cache-control": "no-store"})
 
     def _take_fault(self, key: str) -> _Outcome | None:
         with self._lock:
@@ -289,9 +317,8 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)  # drain a body so the kept-alive connection stays in step
-            key, outcome = server.handle(self.command, self.path, self.headers)
+            body = self.rfile.read(length) if length else b""  # read whole: the kept-alive connection stays in step
+            key, outcome = server.handle(self.command, self.path, self.headers, body)
             if outcome.raw is not None:
                 payload = outcome.raw
             else:

@@ -19,7 +19,7 @@ from ..clock import Clock, to_iso
 from ..db.models import Account, AccountSnapshot, Activity, OwnPost, RequestLog, SyncRun, database_proxy
 from ..db.sqlite import write_transaction
 from ..mapping import FieldMapping, load_mapping
-from ..xapi.client import Page, RateLimited, XApiError, XClient
+from ..xapi.client import AuthorizationLost, Page, RateLimited, XApiError, XClient
 from . import store
 from .lock import account_lock
 from .members import MemberResolver
@@ -34,6 +34,7 @@ class SyncOptions:
     max_retries: int = 4
     page_size: int = 100
     mapping: list[FieldMapping] | None = None  # None: the workspace's own mapping
+    budget: object | None = None  # a usage.BudgetGuard for X accounts: asked before each request
 
 
 @dataclass
@@ -153,6 +154,8 @@ class SyncEngine:
             report.outcome, report.message = "cancelled", "Sync cancelled; it resumes where it stopped."
         except SyncStopped as stop:
             report.outcome, report.message, report.resume_after = stop.outcome, str(stop), stop.resume_after
+        except AuthorizationLost as exc:
+            report.outcome, report.message = "reconnect_needed", str(exc)
         except XApiError as exc:
             report.outcome, report.message = "failed", str(exc)
         except Exception as exc:
@@ -344,7 +347,7 @@ class SyncEngine:
                     rows = [
                         self._activity_row(kind, member_of[uid], uid, post.post_id, post.post_id, occurred,
                                            True, "", dedup_key(kind, uid, post.post_id, post.post_id))
-                        for uid in users
+                        for uid in users if uid in member_of  # not someone forgotten
                     ]
                     fresh = store.insert_activities(self.account.id, rows)
                     self._count(fresh)
@@ -402,7 +405,7 @@ class SyncEngine:
         rows = []
         for tweet in tweets:
             author = tweet.get("author_id")
-            if not author:
+            if author not in member_of:  # no author, or someone forgotten
                 continue
             if quoted is not None:
                 kind, target = QUOTE, quoted
@@ -439,6 +442,9 @@ class SyncEngine:
         while True:
             if self.cancel.is_set():
                 raise SyncCancelled()
+            budget = self.options.budget
+            if budget is not None and not budget.allows(endpoint):
+                raise SyncStopped("budget", budget.message())
             self._pace(endpoint)
             try:
                 return call(*args, **kwargs)
@@ -497,6 +503,9 @@ class SyncEngine:
             resource_type = "users" if endpoint in USER_ENDPOINTS else "tweets"
             self.report.resources[resource_type] += len(page.data)
             self.report.resources["includes.users"] += len(page.includes.get("users", []))
+            if self.options.budget is not None:
+                self.options.budget.note(now, endpoint, [d["id"] for d in page.data],
+                                         [u["id"] for u in page.includes.get("users", [])])
         headers = response.headers if response is not None else {}
         RequestLog.create(
             account=self.account.id, at=now, utc_day=now.strftime("%Y-%m-%d"), endpoint=endpoint,

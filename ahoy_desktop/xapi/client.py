@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 import requests
 import tweepy
@@ -100,6 +101,21 @@ class RateLimited(XApiError):
         self.capped = capped
 
 
+class AuthorizationLost(XApiError):
+    """X no longer accepts the account's sign-in (a refresh was refused): the user must reconnect."""
+
+    def __init__(self, message: str):
+        super().__init__(message, status=401, retryable=False)
+
+
+class TokenSource(Protocol):
+    """Hands out a user access token, refreshing it before expiry or after X answered 401."""
+
+    def current(self) -> str: ...
+
+    def refresh_after_unauthorized(self, rejected: str) -> str: ...
+
+
 class BaseURLSession(requests.Session):
     """Sends tweepy's requests to another base URL (the sandbox, or api.x.com)."""
 
@@ -132,8 +148,9 @@ class XClient:
     }
 
     def __init__(self, base_url: str, bearer_token: str, *, on_response: ResponseHook | None = None,
-                 timeout: float = 30.0):
+                 timeout: float = 30.0, token_source: TokenSource | None = None):
         self.base_url = base_url
+        self.token_source = token_source
         self.session = BaseURLSession(base_url, timeout)
         self._tweepy = tweepy.Client(bearer_token=bearer_token, return_type=requests.Response,
                                      wait_on_rate_limit=False)
@@ -192,12 +209,26 @@ class XClient:
     # -- plumbing ------------------------------------------------------------
 
     def _call(self, endpoint: str, method, *args, **kwargs) -> Page:
+        if self.token_source is None:
+            return self._call_once(endpoint, method, *args, **kwargs)
+        self._tweepy.bearer_token = self.token_source.current()
+        try:
+            return self._call_once(endpoint, method, *args, **kwargs)
+        except XApiError as exc:
+            if exc.status != 401:
+                raise
+        # One refresh and one retry: a token X revoked early, or a clock that ran ahead of ours.
+        self._tweepy.bearer_token = self.token_source.refresh_after_unauthorized(self._tweepy.bearer_token)
+        return self._call_once(endpoint, method, *args, **kwargs)
+
+    def _call_once(self, endpoint: str, method, *args, **kwargs) -> Page:
         try:
             response = method(*args, **kwargs)
         except tweepy.TooManyRequests as exc:
-            self._report(endpoint, 429, exc.response, None, "rate limited")
+            capped = _is_usage_capped(exc.response)
+            self._report(endpoint, 429, exc.response, None, "usage capped" if capped else "rate limited")
             reset = RateLimit.from_headers(exc.response.headers).reset_at
-            raise RateLimited(endpoint, reset, capped=_is_usage_capped(exc.response)) from None
+            raise RateLimited(endpoint, reset, capped=capped) from None
         except tweepy.HTTPException as exc:
             status = exc.response.status_code
             message = _problem_message(exc.response) or f"HTTP {status}"

@@ -1,0 +1,82 @@
+"""Signing an X account in: browser, loopback callback, code exchange, who it is.
+
+``sign_in`` awaits on the running asyncio loop (qasync's in the app) and runs
+the blocking HTTP calls on an executor thread. It returns tokens held in
+memory only; the caller stores them (``workspace.connect_x_account``), so a
+timeout, a refusal or a failed exchange leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..clock import Clock
+from ..xapi.client import XClient
+from . import oauth
+from .callback import CallbackListener
+from .oauth import OAuthEndpoints, OAuthError
+from .pkce import SCOPES, AuthorizationRequest, authorization_request
+from .tokens import TokenSet
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A fresh authorization: its tokens (memory only) and the user it belongs to."""
+
+    tokens: TokenSet
+    user: dict
+    client_id: str
+    scopes: tuple[str, ...]
+
+
+async def sign_in(*, client_id: str, port: int, endpoints: OAuthEndpoints, api_base_url: str, clock: Clock,
+                  open_browser: Callable[[str], object], timeout: float,
+                  on_request: Callable[[AuthorizationRequest], None] | None = None) -> SignIn:
+    """Raises CallbackError (timeout, denied, state), OAuthError (exchange refused) or XApiError."""
+    request = authorization_request(endpoints.authorize_url, client_id, port, SCOPES)
+    if on_request is not None:
+        on_request(request)
+    listener = CallbackListener(port, request.state)
+    await listener.start()
+    try:
+        open_browser(request.url)
+    except Exception:
+        await listener.close()
+        raise
+    result = await listener.wait(timeout)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, identify, request, result.code, endpoints, api_base_url, clock)
+
+
+def identify(request: AuthorizationRequest, code: str, endpoints: OAuthEndpoints, api_base_url: str,
+             clock: Clock) -> SignIn:
+    """Exchange the code and ask X who signed in (blocking)."""
+    tokens = oauth.exchange_code(endpoints, request.client_id, code, request.verifier, request.redirect_uri,
+                                 clock.now())
+    client = XClient(api_base_url, tokens.access_token)
+    try:
+        page = client.get_me()
+    except Exception:
+        _revoke_quietly(endpoints, request.client_id, tokens)
+        raise
+    finally:
+        client.close()
+    if not page.data:
+        _revoke_quietly(endpoints, request.client_id, tokens)
+        raise OAuthError("invalid_response", "X did not say who signed in")
+    return SignIn(tokens, page.data[0], request.client_id, request.scopes)
+
+
+def _revoke_quietly(endpoints: OAuthEndpoints, client_id: str, tokens: TokenSet) -> None:
+    """A sign-in the app will not keep should not stay valid at X either."""
+    try:
+        if tokens.refresh_token:
+            oauth.revoke(endpoints.revoke_url, client_id, tokens.refresh_token, "refresh_token")
+        oauth.revoke(endpoints.revoke_url, client_id, tokens.access_token, "access_token")
+    except OAuthError as exc:
+        log.info("could not revoke an unused sign-in (%s)", exc.error)

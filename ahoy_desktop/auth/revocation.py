@@ -1,0 +1,67 @@
+"""Revoking tokens at X, queued when X cannot be reached.
+
+A revocation needs the token itself, so the queued token stays in the
+keychain under an entry of its own; the database row only names that entry.
+The queue is retried before every sync until X confirms.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from ..clock import Clock
+from ..db.models import PendingRevocation, database_proxy
+from ..db.sqlite import write_transaction
+from . import oauth
+from .oauth import OAuthError
+from .tokens import TokenStore, TokenStoreError
+
+log = logging.getLogger(__name__)
+
+
+def queue_revocation(store: TokenStore, token_key: str, client_id: str, revoke_url: str, clock: Clock) -> bool:
+    """Move an account's tokens to the revocation queue; False when there was nothing to revoke."""
+    tokens = store.load(token_key)
+    if tokens is None:
+        return False
+    queued_key = f"revoke-{uuid.uuid4().hex}"
+    with write_transaction(database_proxy):  # the row first: a crash leaves a row to clean, never a lost token
+        PendingRevocation.create(token_key=queued_key, client_id=client_id, revoke_url=revoke_url,
+                                 queued_at=clock.now())
+    store.save(queued_key, tokens)
+    store.delete(token_key)
+    return True
+
+
+def retry_revocations(store: TokenStore) -> int:
+    """Revoke what the queue holds; return how many are still waiting (X unreachable)."""
+    waiting = 0
+    for row in list(PendingRevocation.select().order_by(PendingRevocation.id)):
+        try:
+            tokens = store.load(row.token_key)
+        except TokenStoreError as exc:
+            _note_failure(row, str(exc))
+            waiting += 1
+            continue
+        if tokens is not None:
+            try:
+                if tokens.refresh_token:
+                    oauth.revoke(row.revoke_url, row.client_id, tokens.refresh_token, "refresh_token")
+                oauth.revoke(row.revoke_url, row.client_id, tokens.access_token, "access_token")
+            except OAuthError as exc:
+                if exc.offline:
+                    _note_failure(row, str(exc))
+                    waiting += 1
+                    continue
+                log.info("X refused a revocation (%s); the token is no longer valid anyway", exc.error)
+            store.delete(row.token_key)
+        with write_transaction(database_proxy):
+            PendingRevocation.delete().where(PendingRevocation.id == row.id).execute()
+    return waiting
+
+
+def _note_failure(row: PendingRevocation, message: str) -> None:
+    with write_transaction(database_proxy):
+        PendingRevocation.update(attempts=PendingRevocation.attempts + 1, last_error=message).where(
+            PendingRevocation.id == row.id).execute()
