@@ -125,9 +125,9 @@ def buckets(period: Period, tz: tzinfo | None = None) -> list[Bucket]:
     return [Bucket(local_midnight_utc(d, tz), local_midnight_utc(e, tz), d) for d, e in zip(days, ends, strict=True)]
 
 
-def bucket_index(bucket_list: list[Bucket], moment: datetime) -> int | None:
-    """Which bucket holds ``moment`` (UTC), if any."""
-    starts = [b.start for b in bucket_list]
+def bucket_index(bucket_list: list[Bucket], moment: datetime, starts: list[datetime] | None = None) -> int | None:
+    """Which bucket holds ``moment`` (UTC), if any; ``starts`` (the buckets' starts) saves rebuilding them."""
+    starts = starts if starts is not None else [b.start for b in bucket_list]
     index = bisect_right(starts, moment) - 1
     if index < 0 or moment >= bucket_list[index].end:
         return None

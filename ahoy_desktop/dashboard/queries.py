@@ -128,7 +128,12 @@ class ActivitySeries:
         return sum(sum(counts.values()) for counts in self.estimated)
 
 
-HourlyCounts = list[tuple[datetime, str, int, int]]  # (UTC hour, kind, estimated, activities)
+@dataclass
+class LocalCounts:
+    """Activities by local bucket key, kind and estimated, and by local weekday and hour (dated only)."""
+
+    by_key: list[tuple[str, str, int, int]]  # (local key as from _local_key, kind, estimated, activities)
+    by_weekday_hour: list[tuple[str, str, int]]  # (SQLite weekday, Sunday = 0; hour; activities)
 
 
 def _whole_hour_offsets(scope: Scope) -> bool:
@@ -136,36 +141,43 @@ def _whole_hour_offsets(scope: Scope) -> bool:
                                                                        scope.tz))
 
 
-def hourly_counts(scope: Scope) -> HourlyCounts | None:
-    """Activities per UTC hour, kind and estimated, in one pass; None where the zone is off the hour.
+def local_counts(scope: Scope) -> LocalCounts | None:
+    """One pass over the period's activities for both the activity chart and the weekly rhythm.
 
-    Cutting the stored text at the hour costs far less per row than date
-    arithmetic, and an hour never straddles a local day or weekday when the
-    zone's offset is whole hours; the buckets are then made in Python from a
-    few thousand rows.
+    Rows are first counted per UTC hour (cutting the stored text costs little
+    per row), and only those few thousand hourly counts are moved to local
+    time. Where the zone's offset is not whole hours an hour can straddle two
+    local days, so None: the callers then work per row.
     """
     if not _whole_hour_offsets(scope):
         return None
     where, params = scope.where()
-    rows = _run(f'SELECT substr("occurred_at", 1, 13) AS h, "kind", "estimated", COUNT(*) FROM "activity" '
-                f'WHERE {where} GROUP BY h, "kind", "estimated"', params)
-    return [(datetime.fromisoformat(hour + ":00:00").replace(tzinfo=UTC), kind, estimated, n)
-            for hour, kind, estimated, n in rows]
+    hour = "(h || ':00:00')"
+    key, key_params = _local_key(hour, scope)
+    modifier, modifier_params = _local_modifier(hour, scope.period.start, scope.period.end, scope.tz)
+    rows = _run(f'WITH hourly AS MATERIALIZED (SELECT substr("occurred_at", 1, 13) AS h, "kind" AS kind, '
+                f'"estimated" AS est, COUNT(*) AS n FROM "activity" WHERE {where} GROUP BY h, kind, est) '
+                f"SELECT 0, {key}, kind, est, SUM(n) FROM hourly GROUP BY 2, 3, 4 "
+                f"UNION ALL SELECT 1, strftime('%w', {hour}, {modifier}), strftime('%H', {hour}, {modifier}), 0, "
+                "SUM(n) FROM hourly WHERE est = 0 GROUP BY 2, 3",
+                params + key_params + modifier_params + modifier_params)
+    return LocalCounts([(k, kind, est, n) for part, k, kind, est, n in rows if part == 0],
+                       [(weekday, hour_of_day, n) for part, weekday, hour_of_day, _est, n in rows if part == 1])
 
 
-def activity_series(scope: Scope, hourly: HourlyCounts | None = None) -> ActivitySeries:
+def activity_series(scope: Scope, local: LocalCounts | None = None) -> ActivitySeries:
     bucket_list = buckets(scope.period, scope.tz)
     series = ActivitySeries(bucket_list, [{} for _ in bucket_list], [{} for _ in bucket_list])
-    hourly = hourly if hourly is not None else hourly_counts(scope)
-    if hourly is not None:
-        located = ((bucket_index(bucket_list, hour), kind, estimated, n) for hour, kind, estimated, n in hourly)
+    local = local if local is not None else local_counts(scope)
+    if local is not None:
+        rows = local.by_key
     else:
         key, key_params = _local_key('"occurred_at"', scope)
         where, params = scope.where()
         rows = _run(f'SELECT {key} AS k, "kind", "estimated", COUNT(*) FROM "activity" WHERE {where} '
                     f"GROUP BY k, \"kind\", \"estimated\"", key_params + params)
-        located = ((_bucket_of(k, bucket_list, scope), kind, estimated, n) for k, kind, estimated, n in rows)
-    for index, kind, estimated, count in located:
+    for local_key, kind, estimated, count in rows:
+        index = _bucket_of(local_key, bucket_list, scope)
         if index is None:
             continue
         counts = series.estimated[index] if estimated else series.dated[index]
@@ -298,21 +310,25 @@ def stage_series(scope: Scope) -> StageSeries:
         'SELECT "to_name", COUNT(*) FROM (SELECT "to_name", ROW_NUMBER() OVER (PARTITION BY "member_id" '
         'ORDER BY "at" DESC, "id" DESC) AS rn FROM "stage_change" WHERE "at" < ?) WHERE rn = 1 GROUP BY "to_name"',
         [start]))
-    changes = _run('SELECT "at", "from_name", "to_name", "cause" FROM "stage_change" WHERE "at" >= ? AND "at" < ? '
-                   'ORDER BY "at", "id"', [start, end])
+    # The changes in the period, counted per bucket in SQL: the end-of-bucket counts only need the sums.
+    key, key_params = _local_key('"at"', scope)
+    grouped = _run(f'SELECT {key} AS k, "from_name", "to_name", "cause", COUNT(*) FROM "stage_change" '
+                   'WHERE "at" >= ? AND "at" < ? GROUP BY k, "from_name", "to_name", "cause"',
+                   key_params + [start, end])
+    moves: list[list[tuple[str, str, str, int]]] = [[] for _ in bucket_list]
+    for local_key, old, new, cause, n in grouped:
+        index = _bucket_of(local_key, bucket_list, scope)
+        if index is not None:
+            moves[index].append((old, new, cause, n))
     first = _run('SELECT MIN("at") FROM "stage_change"', [])[0][0]
     counts, setup_moves = [], [0] * len(bucket_list)
-    position = 0
-    for index, bucket in enumerate(bucket_list):
-        bucket_end = sql_time(bucket.end)  # compared as stored text: no time parsed per change
-        while position < len(changes) and changes[position][0] < bucket_end:
-            _at, old, new, cause = changes[position]
+    for index, bucket_moves in enumerate(moves):
+        for old, new, cause, n in bucket_moves:
             if old:
-                state[old] = state.get(old, 0) - 1
-            state[new] = state.get(new, 0) + 1
+                state[old] = state.get(old, 0) - n
+            state[new] = state.get(new, 0) + n
             if cause == "setup":
-                setup_moves[index] += 1
-            position += 1
+                setup_moves[index] += n
         counts.append({name: n for name, n in state.items() if name and n > 0})
     for name in sorted({n for c in counts for n in c} - set(names)):
         names.append(name)
@@ -367,20 +383,17 @@ class Heatmap:
         return sum(sum(row) for row in self.counts)
 
 
-def weekday_hours(scope: Scope, hourly: HourlyCounts | None = None) -> Heatmap:
+def weekday_hours(scope: Scope, local: LocalCounts | None = None) -> Heatmap:
+    local = local if local is not None else local_counts(scope)
+    if local is not None:
+        rows = local.by_weekday_hour
+    else:
+        modifier, key_params = _local_modifier('"occurred_at"', scope.period.start, scope.period.end, scope.tz)
+        where, params = scope.where()
+        rows = _run(f"SELECT strftime('%w', \"occurred_at\", {modifier}) AS d, "
+                    f"strftime('%H', \"occurred_at\", {modifier}) AS h, COUNT(*) FROM \"activity\" "
+                    f"WHERE \"estimated\" = 0 AND {where} GROUP BY d, h", key_params + key_params + params)
     counts = [[0] * 24 for _ in range(7)]
-    hourly = hourly if hourly is not None else hourly_counts(scope)
-    if hourly is not None:
-        for hour, _kind, estimated, n in hourly:
-            if not estimated:
-                local = hour.astimezone(scope.tz) if scope.tz is not None else hour.astimezone()
-                counts[local.weekday()][local.hour] += n
-        return Heatmap(counts)
-    modifier, key_params = _local_modifier('"occurred_at"', scope.period.start, scope.period.end, scope.tz)
-    where, params = scope.where()
-    rows = _run(f"SELECT strftime('%w', \"occurred_at\", {modifier}) AS d, "
-                f"strftime('%H', \"occurred_at\", {modifier}) AS h, COUNT(*) FROM \"activity\" "
-                f"WHERE \"estimated\" = 0 AND {where} GROUP BY d, h", key_params + key_params + params)
     for weekday, hour, count in rows:
         counts[(int(weekday) + 6) % 7][int(hour)] += count  # SQLite counts from Sunday
     return Heatmap(counts)
@@ -463,15 +476,15 @@ class DashboardData:
 def load_dashboard(scope: Scope) -> DashboardData:
     """Every chart's numbers for one scope (run off the UI thread); shared passes are made once."""
     growth = member_growth(scope)
-    hourly = hourly_counts(scope)
+    local = local_counts(scope)
     return DashboardData(
         scope=scope,
         has_account=has_account(),
         summary=summary(scope, growth),
-        activity=activity_series(scope, hourly),
+        activity=activity_series(scope, local),
         growth=growth,
         followers=follower_lines(scope),
         stages=stage_series(scope),
         top=top_members(scope),
-        heatmap=weekday_hours(scope, hourly),
+        heatmap=weekday_hours(scope, local),
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from ..private_files import make_private
 from .periods import Bucket
 from .queries import ActivitySeries, FollowerLine, GrowthSeries, Heatmap, StageSeries, TopMember
 
@@ -88,3 +89,4 @@ def write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[
         writer.writerow(headers)
         for row in rows:
             writer.writerow([safe_cell(v) for v in row])
+    make_private(path)
