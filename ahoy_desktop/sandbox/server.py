@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import socket
+import struct
 import threading
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -45,16 +46,23 @@ class _Fault:
     after: int
     times: int
     raw_body: bytes | None
+    network: str
+    stall_seconds: float
+
+
+FAULT_NETWORK = ("", "stall", "cut", "drop")
 
 
 @dataclass
 class _Outcome:
-    """What to send back for one request."""
+    """What to send back for one request, and how the connection misbehaves while sending it."""
 
     status: int
     body: Any
     headers: dict[str, str | None] = field(default_factory=dict)
     raw: bytes | None = None
+    network: str = ""
+    stall_seconds: float = 0.0
 
 
 class SandboxServer:
@@ -84,11 +92,13 @@ class SandboxServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
+        self.stopping = threading.Event()  # ends stalled answers when the server stops
 
     # -- lifecycle --------------------------------------------------------
     def start(self) -> str:
         if self._httpd is not None:
             return self.base_url
+        self.stopping.clear()
         httpd = _HTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd = httpd
         self.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -102,6 +112,7 @@ class SandboxServer:
         httpd, self._httpd = self._httpd, None
         if httpd is None:
             return
+        self.stopping.set()
         httpd.shutdown()
         with self._lock:  # kept-alive connections would otherwise go on being served
             for conn in list(self._connections):
@@ -144,15 +155,25 @@ class SandboxServer:
         after: int = 0,
         times: int = 1,
         raw_body: bytes | None = None,
+        network: str = "",
+        stall_seconds: float = 5.0,
     ) -> None:
         """Answer the next ``times`` requests to the endpoint, after ``after`` more
         normally handled ones, with this fault. A header value of None omits
-        that header; ``raw_body`` is sent as is (truncated JSON, an HTML page)."""
+        that header; ``raw_body`` is sent as is (truncated JSON, an HTML page,
+        b"" for an empty body).
+
+        ``network`` makes the connection misbehave instead: "stall" waits
+        ``stall_seconds`` of real time before answering (past a client's
+        timeout), "cut" sends the headers and half the body and then closes
+        the connection, "drop" resets it without answering at all."""
         if endpoint_key not in self.limits:
             raise KeyError(f"unknown endpoint key {endpoint_key!r}")
+        if network not in FAULT_NETWORK:
+            raise ValueError(f"unknown network fault {network!r}; one of {FAULT_NETWORK}")
         with self._lock:
             self._faults.setdefault(endpoint_key, []).append(
-                _Fault(status, body, dict(headers or {}), after, times, raw_body)
+                _Fault(status, body, dict(headers or {}), after, times, raw_body, network, stall_seconds)
             )
 
     def set_window(self, seconds: float) -> None:
@@ -241,7 +262,7 @@ class SandboxServer:
         if body is None:
             phrase = HTTPStatus(fault.status).phrase if fault.status in HTTPStatus._value2member_map_ else "Error"
             body = dict(TOO_MANY_REQUESTS) if fault.status == 429 else problem(fault.status, phrase)
-        return _Outcome(fault.status, body, headers, fault.raw_body)
+        return _Outcome(fault.status, body, headers, fault.raw_body, fault.network, fault.stall_seconds)
 
     def _count_request(self, key: str) -> tuple[dict[str, str | None], bool]:
         """Spend one request of the endpoint's current window (fixed windows that
@@ -319,6 +340,12 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""  # read whole: the kept-alive connection stays in step
             key, outcome = server.handle(self.command, self.path, self.headers, body)
+            if outcome.network == "drop":
+                server.record(key, 0)
+                self._close_connection(reset=True)
+                return
+            if outcome.network == "stall" and server.stopping.wait(outcome.stall_seconds):
+                return
             if outcome.raw is not None:
                 payload = outcome.raw
             else:
@@ -331,7 +358,24 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 if value is not None:
                     self.send_header(name, value)
             self.end_headers()
+            if outcome.network == "cut":
+                self.wfile.write(payload[: len(payload) // 2])
+                self._close_connection(reset=False)
+                return
             self.wfile.write(payload)
+
+        def _close_connection(self, *, reset: bool) -> None:
+            """Hang up now: with a TCP reset, as a dying proxy does, or an early but orderly close
+            (a reset could make the client drop the half body it already has)."""
+            self.close_connection = True
+            try:
+                if reset:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                else:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                self.connection.close()
+            except OSError:
+                pass
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 

@@ -247,10 +247,10 @@ class SyncEngine:
             values = {
                 OwnPost.text: post_text(tweet),
                 OwnPost.created_at: post_time(tweet),
-                OwnPost.like_count: metrics.get("like_count", 0),
-                OwnPost.retweet_count: metrics.get("retweet_count", 0),
-                OwnPost.reply_count: metrics.get("reply_count", 0),
-                OwnPost.quote_count: metrics.get("quote_count", 0),
+                OwnPost.like_count: metrics.get("like_count") or 0,
+                OwnPost.retweet_count: metrics.get("retweet_count") or 0,
+                OwnPost.reply_count: metrics.get("reply_count") or 0,
+                OwnPost.quote_count: metrics.get("quote_count") or 0,
                 OwnPost.metrics_seen_at: now,
             }
             exists = OwnPost.get_or_none(OwnPost.account == self.account.id, OwnPost.post_id == tweet["id"])

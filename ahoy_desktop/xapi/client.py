@@ -9,11 +9,13 @@ sync engine's decision, never tweepy's.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 import requests
 import tweepy
@@ -84,6 +86,18 @@ class XApiError(Exception):
         self.endpoint = endpoint
         self.status = status
         self.retryable = retryable
+
+
+class MalformedPage(XApiError):
+    """A 2xx answer that is not an X page: empty, not JSON, or not the shape the sync relies on.
+
+    Retryable: a proxy's error page or a cut-off body is usually gone on the next try.
+    """
+
+    def __init__(self, endpoint: str, status: int | None, problem: str):
+        super().__init__(f"X sent a page for {endpoint} that the app cannot read ({problem}).",
+                         endpoint=endpoint, status=status, retryable=True)
+        self.problem = problem
 
 
 class RateLimited(XApiError):
@@ -237,17 +251,12 @@ class XClient:
                             status=status, retryable=status >= 500) from None
         except requests.RequestException as exc:
             self._report(endpoint, 0, None, None, type(exc).__name__)
-            raise XApiError(f"Could not reach the API ({type(exc).__name__}).", endpoint=endpoint,
-                            retryable=True) from None
+            raise XApiError(_network_message(exc, self.base_url), endpoint=endpoint, retryable=True) from None
         try:
-            body = response.json()
-            if not isinstance(body, dict):
-                raise ValueError("not an object")
-        except ValueError:
+            page = parse_page(endpoint, response.status_code, response.content, response.headers)
+        except MalformedPage:
             self._report(endpoint, response.status_code, response, None, "malformed page")
-            raise XApiError(f"The API sent a page for {endpoint} that is not valid JSON.", endpoint=endpoint,
-                            status=response.status_code, retryable=True) from None
-        page = _parse_page(endpoint, response, body)
+            raise
         self._report(endpoint, response.status_code, response, page, "")
         return page
 
@@ -256,26 +265,141 @@ class XClient:
             self.on_response(endpoint, status, response, page, error)
 
 
-def _as_list(value) -> list:
-    if value is None:
+def _network_message(exc: requests.RequestException, base_url: str) -> str:
+    """Say what went wrong on the way in words a user can act on."""
+    where = "X" if "api.x.com" in base_url or "twitter.com" in base_url else "the X server"
+    if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
+        return f"{where} did not answer in time."
+    if isinstance(exc, requests.ConnectionError) and "refused" in str(exc).lower():
+        return f"Could not connect to {where} (connection refused); check the network."
+    if isinstance(exc, requests.ConnectTimeout):
+        return f"Could not connect to {where} in time; check the network."
+    if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
+        return f"The connection to {where} broke off mid-answer."
+    return f"Could not reach {where} ({type(exc).__name__})."
+
+
+# -- reading a page --------------------------------------------------------------------
+
+USER_ENDPOINTS = frozenset({"users/me", "tweets/:id/liking_users", "tweets/:id/retweeted_by"})
+SINGLE_RESOURCE_ENDPOINTS = frozenset({"users/me"})  # ``data`` is one object, not a list
+X_ID = re.compile(r"[0-9]{1,20}\Z")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_TWEET_ID_FIELDS = ("author_id", "in_reply_to_user_id", "conversation_id")
+_TWEET_TEXT_FIELDS = ("text", "created_at", "lang")
+_TWEET_OBJECT_FIELDS = ("note_tweet", "public_metrics", "entities")
+_USER_TEXT_FIELDS = ("username", "name", "description", "location", "url", "profile_image_url", "created_at")
+_USER_OBJECT_FIELDS = ("public_metrics", "entities")
+
+
+def parse_page(endpoint: str, status: int, content: bytes | str, headers: Mapping[str, str] | None = None) -> Page:
+    """The page in a successful answer's body, or MalformedPage saying why it is not one.
+
+    Checks only what the sync relies on (ids are digit strings, known fields
+    have their types, ``data`` is a list) so a page the sync would misread
+    is retried instead of silently cutting a paging run short. Unknown fields
+    and nulls in optional places pass; X adds fields all the time.
+    """
+    if not content or not content.strip():
+        raise MalformedPage(endpoint, status, "an empty body")
+    try:
+        body = json.loads(content)
+    except (ValueError, RecursionError):  # bad UTF-8 is a ValueError too
+        raise MalformedPage(endpoint, status, "not JSON") from None
+    if not isinstance(body, dict):
+        raise MalformedPage(endpoint, status, "not a JSON object")
+    if isinstance(content, str) or b"\\u" in content:
+        try:
+            body = _without_lone_surrogates(body)
+        except RecursionError:
+            raise MalformedPage(endpoint, status, "nested too deep") from None
+    users = endpoint in USER_ENDPOINTS
+    data = _data(endpoint, status, body.get("data"))
+    for item in data:
+        _check_resource(endpoint, status, item, users=users, where="data")
+    includes = _object(endpoint, status, body, "includes")
+    for name, items in includes.items():
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise MalformedPage(endpoint, status, f"includes.{name} is not a list of objects")
+        if name in ("users", "tweets"):
+            for item in items:
+                _check_resource(endpoint, status, item, users=name == "users", where=f"includes.{name}")
+    errors = body.get("errors")
+    if errors is not None and (not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors)):
+        raise MalformedPage(endpoint, status, "errors is not a list of objects")
+    meta = _object(endpoint, status, body, "meta")
+    if meta.get("next_token") is not None and not isinstance(meta["next_token"], str):
+        raise MalformedPage(endpoint, status, "meta.next_token is not text")
+    for name in ("newest_id", "oldest_id"):
+        if meta.get(name) is not None and not _is_id(meta[name]):
+            raise MalformedPage(endpoint, status, f"meta.{name} is not an id")
+    return Page(endpoint=endpoint, status=status, data=data, includes=includes, errors=errors or [], meta=meta,
+                rate=RateLimit.from_headers(headers or {}))
+
+
+def _data(endpoint: str, status: int, data) -> list[dict]:
+    if data is None:
         return []
+    if isinstance(data, dict) and endpoint in SINGLE_RESOURCE_ENDPOINTS:
+        return [data]
+    if not isinstance(data, list):
+        return _raise(endpoint, status, "data is not a list")
+    return data
+
+
+def _object(endpoint: str, status: int, body: dict, name: str) -> dict:
+    value = body.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        _raise(endpoint, status, f"{name} is not an object")
+    return value
+
+
+def _check_resource(endpoint: str, status: int, item, *, users: bool, where: str) -> None:
+    if not isinstance(item, dict):
+        _raise(endpoint, status, f"an item of {where} is not an object")
+    if not _is_id(item.get("id")):
+        _raise(endpoint, status, f"an item of {where} has no id")
+    ids = () if users else _TWEET_ID_FIELDS
+    texts = _USER_TEXT_FIELDS if users else _TWEET_TEXT_FIELDS
+    objects = _USER_OBJECT_FIELDS if users else _TWEET_OBJECT_FIELDS
+    for name in ids:
+        if item.get(name) is not None and not _is_id(item[name]):
+            _raise(endpoint, status, f"{name} of {item['id']} in {where} is not an id")
+    for name in texts:
+        if item.get(name) is not None and not isinstance(item[name], str):
+            _raise(endpoint, status, f"{name} of {item['id']} in {where} is not text")
+    for name in objects:
+        if item.get(name) is not None and not isinstance(item[name], dict):
+            _raise(endpoint, status, f"{name} of {item['id']} in {where} is not an object")
+    metrics = item.get("public_metrics") or {}
+    if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in metrics.values()):
+        _raise(endpoint, status, f"public_metrics of {item['id']} in {where} are not counts")
+    if not users and item.get("referenced_tweets") is not None and not isinstance(item["referenced_tweets"], list):
+        _raise(endpoint, status, f"referenced_tweets of {item['id']} in {where} is not a list")
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, str) and X_ID.match(value) is not None
+
+
+def _raise(endpoint: str, status: int, problem: str) -> NoReturn:
+    raise MalformedPage(endpoint, status, problem)
+
+
+def _without_lone_surrogates(value):
+    """JSON may escape half an emoji (``"\\ud83d"``); no database or UTF-8 file can hold one.
+
+    Each lone half becomes U+FFFD, the replacement character; pairs were already joined by the decoder.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
     if isinstance(value, dict):
-        return [value]
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _parse_page(endpoint: str, response: requests.Response, body: dict) -> Page:
-    includes = body.get("includes") if isinstance(body.get("includes"), dict) else {}
-    meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
-    return Page(
-        endpoint=endpoint,
-        status=response.status_code,
-        data=[d for d in _as_list(body.get("data")) if isinstance(d.get("id"), str)],
-        includes={k: _as_list(v) for k, v in includes.items()},
-        errors=_as_list(body.get("errors")),
-        meta=meta,
-        rate=RateLimit.from_headers(response.headers),
-    )
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _problem(response: requests.Response) -> dict:
