@@ -7,7 +7,6 @@ from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QTableWidget,
     QTableWidgetItem,
@@ -19,6 +18,7 @@ from ahoy_desktop.dashboard import tables
 from ahoy_desktop.dashboard.queries import DashboardData
 
 from ..texts import kind_label
+from .flow_layout import FlowLayout, flow_policy
 from .plots import Y_HEADROOM, BucketPlot
 from .style import (
     SERIES_COLOURS,
@@ -44,8 +44,9 @@ class Chart(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.data: DashboardData | None = None
-        self.legend = QHBoxLayout()
-        self.legend.setSpacing(16)
+        self.legend_box = QWidget()
+        self.legend_box.setSizePolicy(flow_policy())
+        self.legend = FlowLayout(self.legend_box)
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(0, 0, 0, 0)
 
@@ -69,7 +70,7 @@ class Chart(QWidget):
         self._clear_legend()
         if not self.is_empty():
             self.draw()
-        self.legend.addStretch(1)
+        self.legend_box.updateGeometry()
 
     def draw(self) -> None:
         raise NotImplementedError
@@ -97,7 +98,7 @@ class BucketChart(Chart):
         self.plot.describe = self.describe
         self.plot.hovered.connect(self._on_hovered)
         self.body.addWidget(self.plot, 1)
-        self.body.addLayout(self.legend)
+        self.body.addWidget(self.legend_box)
 
     def set_data(self, data: DashboardData) -> None:
         self.plot.clear_items()
@@ -259,7 +260,7 @@ class FollowersChart(Chart):
         item.showGrid(y=True, alpha=0.2)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.body.addWidget(self.plot, 1)
-        self.body.addLayout(self.legend)
+        self.body.addWidget(self.legend_box)
         self._points: list[tuple[float, int, str]] = []
         apply_plot_palette(self.plot, self.palette())
 
@@ -455,7 +456,7 @@ class HeatmapChart(Chart):
         item.getAxis("left").setTicks([[(d + 0.5, days[d]) for d in range(7)], []])
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.body.addWidget(self.plot, 1)
-        self.body.addLayout(self.legend)
+        self.body.addWidget(self.legend_box)
         apply_plot_palette(self.plot, self.palette())
 
     def title(self) -> str:
