@@ -14,10 +14,12 @@ import threading
 from pathlib import Path
 
 from .accounts import active_accounts
+from .backups import newest_backup, run_daily_backup
 from .clock import Clock, parse_iso
-from .db import WorkspaceTooNew, close_db
+from .db import WorkspaceCorrupt, WorkspaceTooNew, close_db
 from .db.models import Account
 from .paths import default_workspace_path
+from .private_files import make_private, use_private_umask
 from .queries import activity_rows, member_rows, workspace_totals
 from .session import WorkspaceSession
 from .settings import OWN_POSTS_DAYS, RATE_WAIT_LIMIT_MINUTES, Settings
@@ -47,12 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    use_private_umask()  # workspaces, backups and exports are the user's alone
     try:
         if args.command == "sync":
             return run_sync(args)
         return run_export(args)
     except WorkspaceTooNew as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except WorkspaceCorrupt as exc:
+        backup = newest_backup(exc.path)
+        hint = (f"The newest backup is {backup.path} (open the app to restore it)." if backup is not None
+                else "There is no backup of it.")
+        print(f"error: {exc} {hint}", file=sys.stderr)
         return 2
     finally:
         close_db()
@@ -107,6 +116,9 @@ def run_sync(args) -> int:
         totals = workspace_totals()
         print(f"Workspace now holds {totals['members']} members and {totals['activities']} activities: "
               + ", ".join(f"{k} {v}" for k, v in sorted(totals["by_kind"].items())))
+        backup = run_daily_backup(session.path)
+        if backup is not None:
+            print(f"Daily backup: {backup}")
         return 1 if failed else 0
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -148,5 +160,6 @@ def run_export(args) -> int:
         for row in rows:
             writer.writerow(row)
             count += 1
+    make_private(args.csv)
     print(f"Wrote {count} {args.what} to {args.csv}")
     return 0

@@ -6,19 +6,24 @@ history, dismissed duplicate pairs and the undo records of merges into them
 (which hold copies). SQLite's secure delete overwrites the freed space and the
 write-ahead log is emptied, so the text is not left readable in the file.
 Their X user ids stay in a suppression list, and nothing else: no sync
-stores them or their activity again. Copies made before (backups, exported
-files) are outside the workspace, and the app says so.
+stores them or their activity again. The workspace's backups (and files it
+set aside) get the same deletion and suppression; exported files are outside
+the app's reach, and the app says so.
 
 Undo is possible until the app closes: the copy it needs is kept in memory
-only, never written to disk.
+only, never written to disk. Undo brings the person back into the workspace,
+not into the backups.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
+from .backups import PersonToForget, apply_forget_to_backups
 from .db.models import SuppressedXUser, database_proxy
 from .db.sqlite import write_transaction
 from .member_rows import bring_scores_current, free_member_id, insert_rows, read_rows, recount, without_lost_stages
@@ -38,6 +43,7 @@ class Forgotten:
     x_user_ids: list[str]
     forgotten_at: datetime
     rows: dict = field(repr=False)  # table -> rows as stored
+    copies_not_cleaned: list[Path] = field(default_factory=list)  # damaged set-aside files: delete by hand
 
 
 def _in(column: str, values: list) -> tuple[str, list]:
@@ -57,7 +63,21 @@ def forget_member(member_id: int, now: datetime) -> Forgotten:
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # old page images leave the log file too
     finally:
         db.execute_sql(f"PRAGMA secure_delete = {int(previous)}")
+    workspace_path = Path(db.database)
+    if workspace_path.is_file():
+        forgotten.copies_not_cleaned = apply_forget_to_backups(workspace_path, person_to_forget(forgotten))
     return forgotten
+
+
+def person_to_forget(forgotten: Forgotten) -> PersonToForget:
+    """How backups recognise the person: X ids, and member ids (theirs and those merged into them)."""
+    members = [(m["id"], m["first_seen_at"]) for m in forgotten.rows["member"]]
+    for record in forgotten.rows["merge_record"]:
+        snapshot = record["snapshot"]
+        absorbed = (json.loads(snapshot) if isinstance(snapshot, str) else snapshot)["absorbed"]["member"]
+        members.append((absorbed["id"], absorbed["first_seen_at"]))
+    return PersonToForget(tuple(forgotten.x_user_ids), tuple(members),
+                          SuppressedXUser.suppressed_at.db_value(forgotten.forgotten_at))
 
 
 def _forget(member_id: int, now: datetime) -> Forgotten:
@@ -87,7 +107,7 @@ def _forget(member_id: int, now: datetime) -> Forgotten:
                                                        [member_id, member_id])),
                                    ("member", ('"id" = ?', [member_id]))):
         db.execute_sql(f'DELETE FROM "{table}" WHERE {where.replace("?", p)}', params)
-    _scrub_request_log(set(x_user_ids) | {r["post_id"] for r in rows["activity"]})
+    scrub_request_log(database_proxy.obj.execute_sql, set(x_user_ids) | {r["post_id"] for r in rows["activity"]})
     for x_user_id in x_user_ids:
         SuppressedXUser.insert(x_user_id=x_user_id, suppressed_at=now).on_conflict_ignore().execute()
     member = members[0]
@@ -104,20 +124,21 @@ def _merge_records_holding(member_id: int) -> list[dict]:
     return found
 
 
-def _scrub_request_log(ids: set[str]) -> None:
-    """Take the person's user and post ids out of the request log (its counts stay as they were)."""
+def scrub_request_log(execute: Callable, ids: set[str]) -> None:
+    """Take the person's user and post ids out of the request log (its counts stay as they were).
+
+    ``execute(sql, params)`` runs SQL on the workspace or on a backup of it.
+    """
     if not ids:
         return
-    db, p = database_proxy.obj, database_proxy.obj.param
-    for row_id, resources, included in db.execute_sql(
+    for row_id, resources, included in execute(
             'SELECT "id", "resource_ids", "included_user_ids" FROM "request_log" '
             'WHERE "resource_ids" IS NOT NULL OR "included_user_ids" IS NOT NULL').fetchall():
         lists = [json.loads(v) if v else None for v in (resources, included)]
         kept = [[i for i in values if i not in ids] if values is not None else None for values in lists]
         if kept != lists:
-            db.execute_sql(f'UPDATE "request_log" SET "resource_ids" = {p}, "included_user_ids" = {p} '
-                           f'WHERE "id" = {p}',
-                           [*(json.dumps(k) if k is not None else None for k in kept), row_id])
+            execute('UPDATE "request_log" SET "resource_ids" = ?, "included_user_ids" = ? WHERE "id" = ?',
+                    [*(json.dumps(k) if k is not None else None for k in kept), row_id])
 
 
 def undo_forget(forgotten: Forgotten, now: datetime) -> int:

@@ -73,7 +73,8 @@ def test_forget_asks_plainly_then_offers_undo_until_closing(app_context, pane, q
     dialog = ForgetDialog("Ana Silva", pane)
     text = dialog.text() + dialog.informativeText()
     for words in ("Forget Ana Silva?", "every activity", "notes", "X user id", "later syncs",
-                  "backups of this workspace made before", "files you exported before", "until you close"):
+                  "backups are cleaned the same way", "files you exported before", "until you close",
+                  "not into its backups"):
         assert words in text
     dialog.deleteLater()
 

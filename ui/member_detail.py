@@ -386,9 +386,10 @@ class ForgetDialog(QMessageBox):
             "Deleted from this workspace: their profile, X identities and handle history, every activity, "
             "tags, notes, custom field values, scores and stage history.\n\n"
             "Kept: only their X user id, on a list that stops later syncs from bringing them back.\n\n"
-            "Copies made before remain outside the app: backups of this workspace made before now, "
-            "and files you exported before now. Delete those yourself if the request covers them.\n\n"
-            "You can undo this until you close Ahoy Desktop."))
+            "This workspace's backups are cleaned the same way, but files you exported before now are outside "
+            "the app: delete those yourself if the request covers them.\n\n"
+            "You can undo this until you close Ahoy Desktop; undo brings them back into the workspace only, "
+            "not into its backups."))
         self.forget_button = self.addButton(self.tr("Forget"), QMessageBox.ButtonRole.DestructiveRole)
         self.addButton(QMessageBox.StandardButton.Cancel)
         self.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -2,7 +2,7 @@
 
 The version lives in the workspace itself (``WorkspaceInfo['schema_version']``).
 A file from a newer version of the app is refused rather than damaged; an
-older file is copied aside before it is migrated.
+older file is backed up (see ``backups``) before it is migrated.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 from peewee import Database
 
 from . import models
-from .sqlite import backup_to
 
 
 class WorkspaceTooNew(Exception):
@@ -121,16 +120,22 @@ def schema_version(db: Database) -> int:
     return int(row.value) if row else 0
 
 
+def refuse_if_too_new(version: int) -> None:
+    if version > LATEST_VERSION:
+        raise WorkspaceTooNew(
+            f"This workspace was made by a newer version of Ahoy Desktop "
+            f"(schema {version}; this version knows up to {LATEST_VERSION})."
+        )
+
+
 def migrate(db: Database, path: Path | None = None) -> int:
     """Bring the workspace to the latest schema; return the version it had."""
     current = schema_version(db)
-    if current > LATEST_VERSION:
-        raise WorkspaceTooNew(
-            f"This workspace was made by a newer version of Ahoy Desktop "
-            f"(schema {current}; this version knows up to {LATEST_VERSION})."
-        )
+    refuse_if_too_new(current)
     if 0 < current < LATEST_VERSION and path is not None:
-        backup_to(path, path.with_name(f"{path.name}.schema{current}.bak"))
+        from ..backups import back_up_before_migration
+
+        back_up_before_migration(path, current)
     for version, _description, step in MIGRATIONS:
         if version <= current:
             continue

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..clock import to_iso
+from ..private_files import make_private
 from .cells import guard
 
 
@@ -46,6 +47,7 @@ def write_csv(path: str | Path, headers: list[str], rows: Iterable[list[object]]
             for row in rows:
                 writer.writerow([csv_text(v) for v in row])
                 count += 1
+        make_private(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

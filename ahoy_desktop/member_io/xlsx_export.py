@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from ..clock import utc
+from ..private_files import make_private
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -51,6 +52,7 @@ def write_xlsx(path: str | Path, headers: list[str], rows: Iterable[list[object]
     try:
         with open(partial, "wb") as out:  # a folder that cannot be written fails here, before any work
             count = _write_book(out, headers, rows)
+        make_private(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ahoy_desktop.dashboard.queries import DashboardData
+from ahoy_desktop.private_files import make_private
 
 from .charts import Chart
 from .panel import ChartPanel
@@ -71,6 +72,7 @@ def save_png(path: str | Path, chart_type: type[Chart], data: DashboardData, wid
              scale: float = DEFAULT_SCALE) -> None:
     if not chart_image(chart_type, data, width, scale).save(str(path), "PNG"):
         raise OSError(tr("The image could not be written to {path}.").format(path=path))
+    make_private(path)
 
 
 def save_svg(path: str | Path, chart_type: type[Chart], data: DashboardData, width: int = DEFAULT_WIDTH) -> None:
@@ -87,6 +89,7 @@ def save_svg(path: str | Path, chart_type: type[Chart], data: DashboardData, wid
         _render(chart_type, data, size, painter)
     finally:
         painter.end()
+    make_private(path)
 
 
 def copy_image(chart_type: type[Chart], data: DashboardData) -> None:
@@ -123,6 +126,7 @@ def save_pdf_report(path: str | Path, data: DashboardData, chart_types: list[typ
             y += chart_height * scale + 20
     finally:
         painter.end()
+    make_private(path)
 
 
 def _draw_heading(painter: QPainter, width: int, workspace: str, account: str, range_text: str,
