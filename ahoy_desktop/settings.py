@@ -78,6 +78,10 @@ X_CONFIRM_IMPORT_ABOVE = _define("x/confirm_import_above", float, 1.0,
                                  "Ask before a first import estimated above this many dollars.", 0, 100000)
 KEEP_SYNCING_IN_TRAY = _define("window/keep_syncing_in_tray", bool, False,
                                "Closing the window hides it in the tray and syncs go on; Quit is in the tray menu.")
+THEME = _define("window/theme", str, "system",
+                "Colour scheme: 'system' follows the desktop's light or dark scheme; 'light' or 'dark' force one.")
+WELCOME_SHOWN = _define("window/welcome_shown", bool, False,
+                        "The first-start welcome was shown (it offers the sample or connecting X, once).")
 
 
 class Settings:

@@ -14,11 +14,12 @@ import signal
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 from ahoy_desktop.clock import Clock, parse_iso
+from ahoy_desktop.log_redaction import redact_handlers
 from ahoy_desktop.paths import data_dir, default_workspace_path
+from ahoy_desktop.private_files import create_private_file, use_private_umask
 from ahoy_desktop.settings import APPLICATION, LAST_WORKSPACE, ORGANIZATION, Settings
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,11 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .context import AppContext
+    from .crash_dialog import report_crash
     from .main_window import MainWindow
     from .startup_checks import SmokeTest, quit_when_shown, smoke_settings
+    from .theme import apply_saved_theme
+    from .welcome_dialog import needs_welcome, start_with_welcome
 
     smoke_dir = None
     if args.smoke_test:
@@ -87,21 +91,27 @@ def run(argv: list[str]) -> int:
     app = QApplication(argv[:1])
     app.setWindowIcon(QIcon(str(app_icon_path())))
     _set_up_logging()
+    window = None  # the crash dialog stands alone until the window exists
+    sys.excepthook = lambda *exc: report_crash(window, *exc)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
     settings = smoke_settings(Path(smoke_dir.name)) if smoke_dir is not None else Settings()
+    apply_saved_theme(settings, app)
     context = AppContext(clock, settings)
     window = MainWindow(context)
-    sys.excepthook = lambda *exc: _report_crash(window, *exc)
+    welcome = (args.db is None and not args.sample and smoke_dir is None and not args.quit_when_shown
+               and needs_welcome(settings))
     if args.sample or smoke_dir is not None:
         window.open_sample()
-    else:
+    elif not welcome:  # on a first start the welcome's choice opens the first workspace
         window.open_path(args.db or settings.get(LAST_WORKSPACE) or default_workspace_path())
     smoke = SmokeTest(window, started) if smoke_dir is not None else None
     if args.quit_when_shown:
         quit_when_shown(window)
     window.show()
+    if welcome:
+        start_with_welcome(window)
 
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
@@ -124,20 +134,15 @@ def _close_on_signals(loop, window) -> None:
 
 
 def _set_up_logging() -> None:
-    log_file = data_dir() / "ahoy-desktop.log"
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        handlers=[logging.FileHandler(log_file, encoding="utf-8"), logging.StreamHandler()])
+    """A private log file in the data folder; no handler ever writes a token."""
+    use_private_umask()  # the workspace, its backups, logs and exports are the user's alone
+    log_file = create_private_file(data_dir() / "ahoy-desktop.log")
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in (logging.FileHandler(log_file, encoding="utf-8"), logging.StreamHandler()):
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    redact_handlers(root)
     logging.getLogger("tweepy").setLevel(logging.WARNING)  # it logs tokens at DEBUG
     logging.getLogger("urllib3").setLevel(logging.WARNING)
-
-
-def _report_crash(window, exc_type, exc, tb) -> None:
-    """A bug: log the traceback and show a calm dialog instead of vanishing."""
-    from PySide6.QtWidgets import QMessageBox
-
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    log.error("unexpected error:\n%s", text)
-    QMessageBox.critical(
-        window, window.tr("Something went wrong"),
-        window.tr("Ahoy Desktop hit an unexpected problem. Your data is safe; the details were saved to %1.")
-        .replace("%1", str(data_dir() / "ahoy-desktop.log")))

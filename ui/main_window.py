@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QTimer, Slot
+from PySide6.QtCore import QByteArray, QSize, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -23,28 +24,40 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from ahoy_desktop import __version__
+from ahoy_desktop.backups import newest_backup, restore_backup
 from ahoy_desktop.changes import Changes
-from ahoy_desktop.db import WorkspaceTooNew
+from ahoy_desktop.db import WorkspaceCorrupt, WorkspaceTooNew
 from ahoy_desktop.paths import default_workspace_path, sample_workspace_path
 from ahoy_desktop.session import WorkspaceSession, delete_workspace_files
 from ahoy_desktop.settings import CURRENT_TAB, KEEP_SYNCING_IN_TRAY, LAST_WORKSPACE, WINDOW_GEOMETRY
 
+from .about import AboutDialog
 from .context import AppContext
+from .daily_backup import DailyBackup
 from .dashboard.tab import DashboardTab
 from .integrations_tab import IntegrationsTab
 from .mapping_tab import MappingTab
 from .member_actions import MemberActions
 from .members_tab import MembersTab
+from .open_failure_dialog import FRESH, RESTORE, OpenFailureDialog
 from .score_keeper import ScoreKeeper
 from .scoring_tab import ScoringTab
+from .settings_dialog import PAGE_GENERAL, PAGE_X, SettingsDialog
 from .sync_controller import SyncController
 from .sync_status import SyncStatusLabel
-from .x_settings_page import XSettingsDialog
 
 log = logging.getLogger(__name__)
 
 WORKSPACE_FILTER = "Ahoy workspaces (*.ahoy.sqlite *.sqlite);;All files (*)"
+
+
+def _preferences_keys() -> list[QKeySequence]:
+    """Ctrl+, everywhere (Cmd+, on macOS), plus the platform's own Preferences key if it has one."""
+    keys = [QKeySequence("Ctrl+,")]
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences):
+        if key not in keys:
+            keys.append(key)
+    return keys
 
 
 class MainWindow(QMainWindow):
@@ -53,7 +66,7 @@ class MainWindow(QMainWindow):
         self.context = context
         context.sync = SyncController(context, self)
         self.score_keeper = ScoreKeeper(context, self)
-        self.setMinimumSize(960, 620)
+        self._fit_to_screen(QSize(960, 620))
 
         self.integrations = IntegrationsTab(context)
         self.members = MembersTab(context)
@@ -81,6 +94,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_window_state()
         self.tray = self._build_tray()
+        self.daily_backup = DailyBackup(self)
+        self.daily_backup.failed.connect(lambda message: self.statusBar().showMessage(
+            self.tr("Today's backup could not be made: %1").replace("%1", message), 10000))
 
     # -- building ----------------------------------------------------------
 
@@ -96,6 +112,9 @@ class MainWindow(QMainWindow):
         self.custom_fields_action = self._action(file_menu, self.tr("&Custom member fields…"),
                                                  self.open_custom_fields)
         self.x_settings_action = self._action(file_menu, self.tr("&X account settings…"), self.open_x_settings)
+        self.settings_action = self._action(file_menu, self.tr("Se&ttings…"), lambda: self.open_settings())
+        self.settings_action.setShortcuts(_preferences_keys())
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         file_menu.addSeparator()
         self.sync_all_action = self._action(file_menu, self.tr("S&ync all accounts now"), self.sync_all,
                                             QKeySequence.Refresh)
@@ -117,7 +136,10 @@ class MainWindow(QMainWindow):
                                                 self.fast_forward, QKeySequence("Ctrl+Shift+F"))
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self._action(help_menu, self.tr("&About Ahoy Desktop"), self.show_about)
+        self.about_action = self._action(help_menu, self.tr("&About Ahoy Desktop"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_qt_action = self._action(help_menu, self.tr("About &Qt"), QApplication.aboutQt)
+        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -172,12 +194,16 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def _fit_to_screen(self, minimum: QSize) -> None:
+        """At 200% a 1920×1080 screen is 960×540: never ask for more room than the screen has."""
+        self.setMinimumSize(minimum.boundedTo(self.screen().availableGeometry().size()))
+
     def _restore_window_state(self) -> None:
         geometry = self.context.settings.get(WINDOW_GEOMETRY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(QSize(1280, 800).boundedTo(self.screen().availableGeometry().size()))
         self.tabs.setCurrentIndex(min(self.context.settings.get(CURRENT_TAB), self.tabs.count() - 1))
 
     # -- workspaces ------------------------------------------------------------
@@ -197,6 +223,8 @@ class MainWindow(QMainWindow):
         except WorkspaceTooNew as exc:
             QMessageBox.warning(self, self.tr("Workspace not opened"), str(exc))
             return False
+        except WorkspaceCorrupt as exc:
+            return self._recover(exc, make_session)
         except Exception as exc:
             log.exception("could not open a workspace")
             QMessageBox.warning(self, self.tr("Workspace not opened"),
@@ -208,7 +236,25 @@ class MainWindow(QMainWindow):
         self._update_sample_controls()
         self.context.workspace_opened.emit()
         self.context.sync.start_schedule()
+        self.daily_backup.start(session.path)
         return True
+
+    def _recover(self, error: WorkspaceCorrupt, make_session) -> bool:
+        """A damaged file (already moved aside): restore the newest backup, start afresh, or quit."""
+        log.warning("workspace damaged: %s", error)
+        backup = newest_backup(error.path)
+        choice = OpenFailureDialog(error, backup, self).choose()
+        if choice == RESTORE:
+            try:
+                restore_backup(backup, error.path)
+            except (ValueError, OSError) as exc:
+                QMessageBox.warning(self, self.tr("Backup not restored"), str(exc))
+                return False
+            return self._open(make_session)
+        if choice == FRESH:
+            return self._open(make_session)
+        QTimer.singleShot(0, self.close)
+        return False
 
     def _close_session(self) -> None:
         self.member_actions.wait()
@@ -216,6 +262,7 @@ class MainWindow(QMainWindow):
             return
         self.context.workspace_closing.emit()
         self.context.sync.shutdown()
+        self.daily_backup.stop()
         self.context.session.close()
         self.context.session = None
 
@@ -265,7 +312,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_x_settings(self) -> None:
-        XSettingsDialog(self.context, self).exec()
+        self.open_settings(PAGE_X)
+
+    def open_settings(self, page: int = PAGE_GENERAL) -> SettingsDialog:
+        dialog = SettingsDialog(self.context, self, page)
+        dialog.applied.connect(self._settings_applied)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _settings_applied(self) -> None:
         if self.tray is not None:
             self.tray.setVisible(self.context.settings.get(KEEP_SYNCING_IN_TRAY))
 
@@ -284,14 +341,11 @@ class MainWindow(QMainWindow):
         self.context.sync.sync_due()
 
     @Slot()
-    def show_about(self) -> None:
-        from PySide6 import __version__ as pyside_version
-
-        QMessageBox.about(
-            self, self.tr("About Ahoy Desktop"),
-            self.tr("<h3>Ahoy Desktop %1</h3><p>Your X community on your laptop: members, activity, scoring "
-                    "and dashboards, browsable offline.</p><p>PySide6 %2</p>")
-            .replace("%1", __version__).replace("%2", pyside_version))
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+        return dialog
 
     # -- state shown ---------------------------------------------------------
 
