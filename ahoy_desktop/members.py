@@ -12,6 +12,7 @@ no sync overwrites it (see ``mapping.py``) until the user takes X's value back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,7 +42,7 @@ from .member_columns import (
 )
 from .member_fields import BUILTIN_BY_KEY, NUMBER
 from .member_filters import MemberFilter, filter_clauses
-from .search import normalized, search_clause
+from .search import SearchMatches, normalized, search_clause
 from .sync.posts import LIKE, RETWEET
 
 SORT_NAME, SORT_HANDLE, SORT_ACTIVITY, SORT_LAST_ACTIVE, SORT_FIRST_SEEN, SORT_STAGE, SORT_SCORE = (
@@ -53,6 +54,7 @@ _BASE_WIDTH = 9
 # Each member with their score and stage (a member never scored has neither).
 _FROM = ('"member" m LEFT JOIN "member_score" s ON s."member_id" = m."id" '
          'LEFT JOIN "stage" st ON st."id" = s."stage_id"')
+_USES_SCORE = re.compile(r'\b(?:s|st)\."')
 EXPORT_WINDOW = 2000
 
 
@@ -123,10 +125,16 @@ def _where(clauses: list[tuple[str, list]]) -> tuple[str, list]:
     return " WHERE " + " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
-def _narrowing(query: MemberQuery) -> list[tuple[str, list]]:
-    """The search and the filter as SQL conditions on ``m``."""
+def _narrowing(query: MemberQuery, matches: SearchMatches | None = None) -> list[tuple[str, list]]:
+    """The search and the filter as SQL conditions on ``m``; the search read from ``matches`` if given."""
     now = query.now or SYSTEM_CLOCK.now()
-    return [search_clause(query.search), *filter_clauses(query.filter, now)]
+    found = matches.clause(query.search) if matches is not None else search_clause(query.search)
+    return [found, *filter_clauses(query.filter, now)]
+
+
+def _from_for(*sql: str) -> str:
+    """The member table, joined to score and stage only when ``sql`` reads them: every join costs a lookup."""
+    return _FROM if any(_USES_SCORE.search(part) for part in sql) else '"member" m'
 
 
 def _select(query: MemberQuery, columns: list[MemberColumn] | None) -> tuple[str, int]:
@@ -136,13 +144,14 @@ def _select(query: MemberQuery, columns: list[MemberColumn] | None) -> tuple[str
 
 
 def list_members(query: MemberQuery, limit: int, after: MemberRow | None = None,
-                 columns: list[MemberColumn] | None = None) -> list[MemberRow]:
+                 columns: list[MemberColumn] | None = None, matches: SearchMatches | None = None) -> list[MemberRow]:
     """Up to ``limit`` members in the query's order, starting after the row ``after``.
 
     ``columns`` adds those columns' values to each row (``MemberRow.values``).
+    ``matches`` keeps the search's members between windows (see ``SearchMatches``).
     """
     order = _order(query)
-    clauses = _narrowing(query)
+    clauses = _narrowing(query, matches)
     if after is not None:
         clauses.append(_after(order, after.key))
     where, params = _where(clauses)
@@ -150,7 +159,7 @@ def list_members(query: MemberQuery, limit: int, after: MemberRow | None = None,
     order_by = ", ".join(f"{expr} {'ASC' if asc else 'DESC'}" for expr, asc in order)
     # The window's ids first, then their values: SQLite would compute every column of every
     # member it sorts, and some columns (accounts, custom fields) are subqueries.
-    window = f'SELECT m."id" FROM {_FROM}{where} ORDER BY {order_by} LIMIT ?'
+    window = f'SELECT m."id" FROM {_from_for(where, order_by)}{where} ORDER BY {order_by} LIMIT ?'
     sql = f'{select} WHERE m."id" IN ({window}) ORDER BY {order_by}'
     return _member_rows(_run(sql, [*params, limit]).fetchall(), extra, len(order))
 
@@ -180,16 +189,17 @@ def _utc(value) -> datetime | None:
     return Member.first_seen_at.python_value(value)
 
 
-def count_members(search: str = "", member_filter: MemberFilter | None = None, now: datetime | None = None) -> int:
+def count_members(search: str = "", member_filter: MemberFilter | None = None, now: datetime | None = None,
+                  matches: SearchMatches | None = None) -> int:
     """How many members match ``search`` and ``member_filter`` (all of them when both are empty)."""
     query = MemberQuery(search=search, filter=member_filter or MemberFilter(), now=now)
-    where, params = _where(_narrowing(query))
+    where, params = _where(_narrowing(query, matches))
     return _run(f'SELECT COUNT(*) FROM "member" m{where}', params).fetchone()[0]
 
 
-def count_for(query: MemberQuery) -> int:
+def count_for(query: MemberQuery, matches: SearchMatches | None = None) -> int:
     """How many members the query lists."""
-    return count_members(query.search, query.filter, query.now)
+    return count_members(query.search, query.filter, query.now, matches)
 
 
 def member_position(member_id: int, query: MemberQuery) -> int | None:

@@ -19,6 +19,7 @@ from itertools import product
 
 from peewee import Database
 
+from .db.models import database_proxy
 from .member_fields import BUILTIN_FIELDS, TEXT, URL
 
 MIN_TRIGRAM = 3
@@ -160,3 +161,37 @@ def matching_member_ids_sql(text: str) -> tuple[str, list]:
     """The bare index query behind a search: the ids of the members it finds (for the benchmark)."""
     sql, params = search_clause(text, member="x")
     return sql.removeprefix("x IN (").removesuffix(")"), params
+
+
+class SearchMatches:
+    """The members one search found, kept in a temporary table of the connection that asked.
+
+    Reading a search's members a window at a time, and counting them, then
+    costs one index query for the whole search instead of one per window:
+    the first read fills the table, the next windows and the count read it
+    (and page over only those members). A temporary table is private to its
+    connection, so a read on another connection fills its own. ``forget()``
+    after members or what they said changed.
+    """
+
+    def __init__(self):
+        self._filled_for: tuple | None = None  # (connection, search, version)
+        self._version = 0
+
+    def forget(self) -> None:
+        self._version += 1
+
+    def clause(self, text: str, member: str = 'm."id"') -> tuple[str, list]:
+        """Like ``search_clause``: SQL true for the members the search finds; ("", []) for no search."""
+        text = normalized(text)
+        if not text:
+            return "", []
+        db = database_proxy.obj
+        wanted = (db.connection(), text, self._version)
+        if self._filled_for != wanted:
+            sql, params = matching_member_ids_sql(text)
+            db.execute_sql('CREATE TEMP TABLE IF NOT EXISTS "member_match" ("id" INTEGER PRIMARY KEY)')
+            db.execute_sql('DELETE FROM temp."member_match"')
+            db.execute_sql(f'INSERT INTO temp."member_match" ("id") {sql.replace("?", db.param)}', params)
+            self._filled_for = wanted
+        return f'{member} IN (SELECT "id" FROM temp."member_match")', []

@@ -5,7 +5,13 @@
 1. Time to first rows, to a column sorted, and from a search typed (after the
    pause the search box waits for) to its results, each through the table
    model (read on its background thread, rows handed to Qt) as a ratio to
-   the bare SQL or FTS query in the same run (target: at most 2).
+   the bare SQL or FTS query in the same run (target: at most 2). A sorted
+   list's bare query is the faster of two plain SQL spellings: the members
+   joined to their scores and sorted, or the window's ids sorted first and
+   then joined (the model's own shape): the model must not beat a slow
+   spelling of the question. A search's bare query is the index query alone.
+   The model keeps the members a search found for that search's next
+   windows; each timed search starts from another one, so it finds them afresh.
 2. Responsiveness: the longest gap between ticks of a 5 ms Qt timer on the
    main thread while the table scrolls and searches are typed, as a ratio to
    the same measure with the app idle (target: at most 3).
@@ -93,6 +99,14 @@ def bare(db, sql: str, params=()) -> float:
     return time.perf_counter() - started
 
 
+def bare_sorted(db, order: str) -> float:
+    """The first 200 members in ``order``, spelled both ways; the faster counts."""
+    joined = f"SELECT {COLUMNS} FROM {FROM} ORDER BY {order} LIMIT 200"
+    ids_first = (f'SELECT {COLUMNS} FROM {FROM} WHERE m."id" IN '
+                 f'(SELECT m."id" FROM "member" m ORDER BY {order} LIMIT 200) ORDER BY {order}')
+    return min(bare(db, joined), bare(db, ids_first))
+
+
 def through_model(app: QApplication, model: MemberTableModel, change) -> float:
     """From asking for a new query to its first rows in the model, with the event loop running."""
     done = []
@@ -176,12 +190,12 @@ def main() -> None:
         # 1. First rows of the default order (newest activity first).
         order = ('CASE WHEN m."last_active_at" IS NULL THEN 1 ELSE 0 END ASC, '
                  'COALESCE(m."last_active_at", \'\') DESC, m."id" DESC')
-        plain = best(3, lambda: bare(db, f"SELECT {COLUMNS} FROM {FROM} ORDER BY {order} LIMIT 200"))
+        plain = best(3, lambda: bare_sorted(db, order))
         figures.append(("first rows", best(3, lambda: switch(app, model, MemberQuery())), plain))
 
         # 2. A column sorted: by name, A to Z.
         order = ("CASE WHEN m.\"name\" = '' THEN 1 ELSE 0 END ASC, lower(m.\"name\") ASC, m.\"id\" ASC")
-        plain = best(3, lambda: bare(db, f"SELECT {COLUMNS} FROM {FROM} ORDER BY {order} LIMIT 200"))
+        plain = best(3, lambda: bare_sorted(db, order))
 
         figures.append(("sorted by name", best(3, lambda: switch(app, model, MemberQuery(), COL_NAME)), plain))
 

@@ -143,3 +143,30 @@ def test_the_migration_indexes_what_a_workspace_already_holds(synced):
     assert found("Trade Ideas") == expected("Trade Ideas") != set()
     search.check_search_index(db)
     assert Identity.select().count() > 0
+
+
+def test_kept_matches_page_a_search_across_windows_like_a_fresh_search(synced, clock):
+    """Windows read over the members a search found once are the windows the search gives each time."""
+    kept = search.SearchMatches()
+    for text in ("a", "trade ideas", "zS"):
+        for query in (MemberQuery(search=text), MemberQuery(search=text, sort="name", descending=False)):
+            fresh, over_kept, last_fresh, last_kept = [], [], None, None
+            while True:
+                page = members.list_members(query, 7, last_fresh)
+                again = members.list_members(query, 7, last_kept, matches=kept)
+                assert [r.id for r in again] == [r.id for r in page]
+                fresh.extend(page)
+                over_kept.extend(again)
+                if len(page) < 7:
+                    break
+                last_fresh, last_kept = page[-1], again[-1]
+            assert len(fresh) == len({r.id for r in fresh}) == members.count_for(query, kept) > 0
+
+    # Kept until told that members changed: then the next read finds the new text.
+    member = Member.get(Member.x_handle == "nemiroski")
+    assert members.count_for(MemberQuery(search="whisperer"), kept) == 0
+    members.set_field_by_hand(member.id, "bio", "Zebra whisperer")
+    assert members.count_for(MemberQuery(search="whisperer"), kept) == 0
+    kept.forget()
+    rows = members.list_members(MemberQuery(search="whisperer"), 10, matches=kept)
+    assert [r.handle for r in rows] == ["nemiroski"]

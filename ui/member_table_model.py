@@ -4,7 +4,10 @@ Sorting and searching are SQL (``ahoy_desktop.members``); the model only
 holds the rows read so far and asks for the next window when the view
 reaches the end (``canFetchMore`` / ``fetchMore``), so 100k members open as
 fast as 803. A new search, filter or order and each next window are read on
-a background thread, so typing and scrolling never wait for SQL. A refresh
+a background thread, so typing and scrolling never wait for SQL. That
+thread is kept, with its connection (its page cache stays warm) and the
+members the current search found (each next window pages over only those),
+until the workspace closes. A refresh
 after a sync re-reads the rows already shown and tells the view only what
 moved or changed, so scroll position and selection survive it.
 """
@@ -39,8 +42,9 @@ from ahoy_desktop.members import (
     member_position,
     members_by_id,
 )
+from ahoy_desktop.search import SearchMatches
 
-from .background import BackgroundQuery
+from .background import BackgroundQuery, ReaderThread
 
 # The fixed columns come first, in this order; other fields and custom fields follow.
 COL_NAME, COL_HANDLE, COL_STAGE, COL_SCORE, COL_ACTIVITY, COL_LAST_ACTIVE, COL_FIRST_SEEN = range(7)
@@ -98,10 +102,13 @@ class MemberTableModel(QAbstractTableModel):
         self._open = False  # a workspace is open: only then is the database asked anything
         self._loading = False  # a new query is being read: the rows shown are the old query's
         self._fetching = False  # the next window is being read
-        self._loader = BackgroundQuery(self)
+        # One reader for rows and counts: the count reads the members the rows' search just found.
+        self._reader = ReaderThread("member-table")
+        self._matches = SearchMatches()
+        self._loader = BackgroundQuery(self, self._reader)
         self._loader.finished.connect(self._loaded)
         self._loader.failed.connect(self._load_failed)
-        self._counter = BackgroundQuery(self)
+        self._counter = BackgroundQuery(self, self._reader)
         self._counter.finished.connect(self._counted)
         self._counter.failed.connect(self._load_failed)
         self.matching = 0
@@ -134,6 +141,8 @@ class MemberTableModel(QAbstractTableModel):
         """Show another search, filter or order: read in the background, the old rows stay until then."""
         if query == self._query:
             return
+        if query.search != self._query.search:
+            self._matches.forget()  # kept for one search's windows, not as a cache of past searches
         self._query = query
         if self._open:
             self._load()
@@ -153,11 +162,12 @@ class MemberTableModel(QAbstractTableModel):
         return self._columns[FIXED_COUNT:]
 
     def _load(self) -> None:
-        query, extra = self._query, self._extra()
+        query, extra, matches = self._query, self._extra(), self._matches
         self._fetching = False
         self._set_loading(True)
-        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, columns=extra), WINDOW_ROWS, False))
-        self._counter.run(lambda: (query, count_for(query), count_members()))
+        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, columns=extra, matches=matches),
+                                         WINDOW_ROWS, False))
+        self._counter.run(lambda: (query, count_for(query, matches), count_members()))
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
@@ -194,6 +204,7 @@ class MemberTableModel(QAbstractTableModel):
         self._open = True
         self._loader.cancel()
         self._counter.cancel()
+        self._matches.forget()
         self._fetching = False
         self._set_loading(False)
         self.beginResetModel()
@@ -208,8 +219,7 @@ class MemberTableModel(QAbstractTableModel):
         self._open = False
         self._loader.cancel()
         self._counter.cancel()
-        self._loader.wait()
-        self._counter.wait()
+        self.close_reader()
         self._fetching = False
         self._set_loading(False)
         self.beginResetModel()
@@ -220,8 +230,15 @@ class MemberTableModel(QAbstractTableModel):
 
     def wait(self) -> None:
         """Block until background reads are done (closing, tests)."""
-        self._loader.wait()
-        self._counter.wait()
+        self._reader.wait()
+
+    def close_reader(self) -> None:
+        """End the reading thread and close its connection (the workspace or the window closes).
+
+        Reads still queued run first; a later read starts the thread again.
+        """
+        self._reader.close()
+        self._matches.forget()
 
     def _recount(self) -> None:
         self.total = count_members()
@@ -238,8 +255,9 @@ class MemberTableModel(QAbstractTableModel):
         if parent.isValid() or not self.canFetchMore():
             return
         self._fetching = True
-        query, extra, last = self._query, self._extra(), self._rows[-1] if self._rows else None
-        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, last, extra), WINDOW_ROWS, True))
+        query, extra, last, matches = self._query, self._extra(), self._rows[-1] if self._rows else None, self._matches
+        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, last, extra, matches), WINDOW_ROWS,
+                                         True))
 
     def _fetch(self, limit: int) -> None:
         """Read rows now (jumping to a member): a rare, bounded read."""
@@ -290,6 +308,7 @@ class MemberTableModel(QAbstractTableModel):
         """Bring the rows shown up to date; signal only rows that moved or changed."""
         if not self._open or not (changes.members_changed or changes.mapping_changed):
             return
+        self._matches.forget()  # what the search finds may have changed
         if self._loading:
             self._load()  # the query being read will show the change
         elif not self._rows or changes.mapping_changed:

@@ -163,8 +163,8 @@ class MembersTab(QWidget):
         self._update_empty_state()
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        """Background reads end before the widget goes: they report to it."""
-        self.model.wait()
+        """Background reads end, and their connection closes, before the widget goes: they report to it."""
+        self.model.close_reader()
         super().closeEvent(event)
 
     @Slot()
