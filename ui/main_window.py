@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from ahoy_desktop.backups import newest_backup, restore_backup
+from ahoy_desktop.backups import list_backups, newest_backup, restore_backup
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.db import WorkspaceCorrupt, WorkspaceTooNew
 from ahoy_desktop.paths import default_workspace_path, sample_workspace_path
@@ -299,6 +299,8 @@ class MainWindow(QMainWindow):
         if was_open:
             self._close_session()
         delete_workspace_files(sample_workspace_path())
+        for backup in list_backups(sample_workspace_path()):  # its backups hold sample data only
+            backup.path.unlink(missing_ok=True)
         if was_open:
             self.open_path(default_workspace_path())
         self._update_sample_controls()

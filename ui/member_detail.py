@@ -688,6 +688,11 @@ class MemberDetailPane(QWidget):
         self.clear()
         self._update_forgotten_bar()
         self.context.notify(Changes(members_removed={member_id}, activities_changed=True, scoring_changed=True))
+        if forgotten.copies_not_cleaned:
+            QMessageBox.warning(self, self.tr("Some copies could not be cleaned"), self.tr(
+                "These files are damaged copies set aside earlier and could not be opened to remove the person. "
+                "Delete them by hand if you no longer need them:\n\n{files}").format(
+                files="\n".join(str(path) for path in forgotten.copies_not_cleaned)))
 
     def undo_forget(self, forgotten: forget.Forgotten) -> None:
         member_id = forget.undo_forget(forgotten, self.context.clock.now())
