@@ -11,8 +11,9 @@ from ui.member_table_model import COL_NAME, MEMBER_ID_ROLE, WINDOW_ROWS
 from ui.members_tab import MembersTab
 
 
-def reader_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "member-table"]
+def reader_threads(reader: ReaderThread) -> list[threading.Thread]:
+    """This reader's live thread, if any (other tests' tabs may keep readers of their own)."""
+    return [t for t in threading.enumerate() if t is reader._thread]
 
 
 def test_only_the_newest_read_is_delivered_and_superseded_ones_are_skipped(db_path, qtbot):
@@ -27,8 +28,9 @@ def test_only_the_newest_read_is_delivered_and_superseded_ones_are_skipped(db_pa
     gate.set()
     qtbot.waitUntil(lambda: not query.busy)
     assert results == [3] and 2 not in ran  # the middle one never ran: it was superseded before its turn
+    thread = reader._thread
     reader.close()
-    assert not reader.running and reader_threads() == []
+    assert not reader.running and not thread.is_alive()
 
 
 def test_the_reader_ends_with_the_workspace_and_comes_back_with_the_next(synced_context, qtbot):
@@ -36,7 +38,8 @@ def test_the_reader_ends_with_the_workspace_and_comes_back_with_the_next(synced_
     qtbot.addWidget(tab)
     tab.search.setText("a")
     qtbot.waitUntil(lambda: tab.model.query().search == "a" and not tab.model.busy)
-    assert len(reader_threads()) == 1
+    reader = tab.model._reader
+    assert len(reader_threads(reader)) == 1
 
     # The search's members are kept for the next windows: every window, no member twice.
     while tab.model.canFetchMore(QModelIndex()):
@@ -46,10 +49,10 @@ def test_the_reader_ends_with_the_workspace_and_comes_back_with_the_next(synced_
     assert len(ids) == len(set(ids)) == tab.model.matching > WINDOW_ROWS
 
     synced_context.workspace_closing.emit()
-    assert reader_threads() == []
+    assert reader_threads(reader) == []
     synced_context.workspace_opened.emit()
     tab.search.setText("zS")
     qtbot.waitUntil(lambda: tab.model.query().search == "zS" and not tab.model.busy)
     assert tab.model.rowCount() == tab.model.matching > 0
     tab.close()
-    assert reader_threads() == []
+    assert reader_threads(reader) == []
