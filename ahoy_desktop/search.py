@@ -144,13 +144,21 @@ def search_clause(text: str, member: str = 'm."id"') -> tuple[str, list]:
     text = normalized(text)
     if not text:
         return "", []
+    # "@name" asks for a handle: the member's own texts, not the posts that mention them.
+    people_only = text.startswith("@") and len(text) > 1
+    if people_only:
+        text = text[1:]
     if len(text) >= MIN_TRIGRAM:
         phrase = _phrase(text)
+        if people_only:
+            return f'{member} IN (SELECT rowid FROM "member_fts" WHERE "member_fts" MATCH ?)', [phrase]
         return (f'{member} IN (SELECT rowid FROM "member_fts" WHERE "member_fts" MATCH ? '
                 'UNION SELECT a."member_id" FROM "activity" a WHERE a."id" IN '
                 '(SELECT rowid FROM "activity_fts" WHERE "activity_fts" MATCH ?))', [phrase, phrase])
     variants = case_variants(text)
     in_member = " OR ".join('instr("text", ?) > 0' for _ in variants)
+    if people_only:
+        return f'{member} IN (SELECT rowid FROM "member_fts" WHERE {in_member})', list(variants)
     in_activity = " OR ".join('instr(a."text", ?) > 0' for _ in variants)
     return (f'{member} IN (SELECT rowid FROM "member_fts" WHERE {in_member} '
             f'UNION SELECT a."member_id" FROM "activity" a WHERE a."text" <> \'\' AND ({in_activity}))',

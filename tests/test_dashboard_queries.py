@@ -293,6 +293,22 @@ def test_stage_history_replays_changes_and_sets_setup_moves_apart(account, clock
     assert stages.today == {"Champion": 1, "Newcomer": 1}
 
 
+def test_first_stages_are_not_setup_moves_and_no_history_is_not_zero(account, clock, november):
+    Stage.create(name="Newcomer", min_points=1, max_points=9)
+    members = [Member.create(first_seen_at=clock.now(), name=str(n)) for n in range(3)]
+    for member in members:  # scoring starts: everyone gets a first stage from the automatic setup
+        StageChange.create(member=member, from_name="", to_name="Newcomer", at=datetime(2026, 11, 20, tzinfo=UTC),
+                           cause="setup")
+
+    stages = stage_series(Scope(november, tz=UTC))
+    headers, rows = tables.stages_table(stages)
+
+    assert sum(stages.setup_moves) == 0 and stages.counts[19] == {"Newcomer": 3}
+    assert headers == ["as_of_utc", "Newcomer", "moves_caused_by_setup_changes"]
+    assert rows[0][1:] == [None, None]  # before the first recorded change nothing is known
+    assert rows[19][1:] == [3, 0]
+
+
 def test_csv_totals_equal_database_counts(synced_context, tmp_path):
     now = synced_context.clock.now()
     period = period_for("30d", now)

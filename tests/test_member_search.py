@@ -67,6 +67,18 @@ def test_search_finds_people_by_what_they_are_and_what_they_said(synced):
     assert handle_of(synced, "Now available with every Trade Ideas") in found(phrase.upper())
 
 
+def test_an_at_sign_asks_for_the_person_not_the_posts_that_mention_them(synced):
+    handle = "BiazScazzi"
+    texts = member_texts()
+    mentioning = {h for h, body in texts.items() if handle.casefold() in body} - {handle}
+    own = {h for h in texts if handle.casefold() in "\n".join(
+        getattr(Member.get(Member.x_handle == h), c) or "" for c in search.MEMBER_TEXT_COLUMNS).casefold()}
+
+    assert found(f"@{handle}") == own and handle in own
+    assert found(f"@{handle[:2]}") >= own  # short fragments too
+    assert found(handle) == own | mentioning
+
+
 @pytest.mark.parametrize("text", ["zs", "ZS", "a", "リヤ", "🪷", "trade ideas", "DUBBIO", "سعد", "ビアジ", "🇮🇹"])
 def test_search_finds_exactly_the_members_whose_texts_hold_it(synced, text):
     assert found(text) == expected(text)

@@ -292,7 +292,7 @@ class StageSeries:
     names: list[str]  # stages in range order, then names only history still knows
     colours: dict[str, str]
     counts: list[dict[str, int]]  # at each bucket's end
-    setup_moves: list[int]  # changes made by editing the scoring setup, per bucket (not member movement)
+    setup_moves: list[int]  # members moved by an edit of the scoring setup, per bucket (not member movement)
     history_start: datetime | None  # the first recorded change; nothing is known before it
     today: dict[str, int] = field(default_factory=dict)  # the split now, from the scores
     unstaged_today: int = 0
@@ -327,7 +327,7 @@ def stage_series(scope: Scope) -> StageSeries:
             if old:
                 state[old] = state.get(old, 0) - n
             state[new] = state.get(new, 0) + n
-            if cause == "setup":
+            if cause == "setup" and old:  # a member's first stage is not a move, whatever assigned it
                 setup_moves[index] += n
         counts.append({name: n for name, n in state.items() if name and n > 0})
     for name in sorted({n for c in counts for n in c} - set(names)):

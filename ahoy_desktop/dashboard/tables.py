@@ -46,23 +46,24 @@ def growth_table(series: GrowthSeries) -> Table:
 
 
 def followers_table(lines: list[FollowerLine]) -> Table:
-    rows = [[f"@{line.username}", when.isoformat(timespec="seconds"), followers]
+    rows = [[line.username, when.isoformat(timespec="seconds"), followers]
             for line in lines for when, followers in line.points]
     return ["account", "synced_at_utc", "followers"], rows
 
 
 def stages_table(series: StageSeries) -> Table:
     headers = ["as_of_utc", *series.names, "moves_caused_by_setup_changes"]
-    rows = [[bucket_text(b), *[counts.get(n, 0) for n in series.names], moves]
-            for b, counts, moves in zip(series.buckets, series.counts, series.setup_moves, strict=True)]
-    # Bucket labels are starts; the counts are as of each bucket's end.
-    for row, bucket in zip(rows, series.buckets, strict=True):
-        row[0] = bucket.end.isoformat(timespec="seconds")
+    rows = []
+    for bucket, counts, moves in zip(series.buckets, series.counts, series.setup_moves, strict=True):
+        known = series.history_start is not None and bucket.end > series.history_start
+        # Before the first recorded change nothing is known: empty cells, not zeros.
+        cells = [counts.get(n, 0) for n in series.names] if known else [None] * len(series.names)
+        rows.append([bucket.end.isoformat(timespec="seconds"), *cells, moves if known else None])
     return headers, rows
 
 
 def top_members_table(members: list[TopMember]) -> Table:
-    rows = [[m.name, f"@{m.handle}" if m.handle else "", m.activities, m.score, m.stage] for m in members]
+    rows = [[m.name, m.handle, m.activities, m.score, m.stage] for m in members]  # handles without "@", as X has them
     return ["name", "handle", "activities_in_range", "score_30_days", "stage"], rows
 
 

@@ -29,6 +29,7 @@ from .style import (
     long_label,
     number,
     tr,
+    tr_n,
 )
 
 BAR_WIDTH = 0.72
@@ -44,6 +45,7 @@ class Chart(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.data: DashboardData | None = None
+        self.exporting = False  # drawn for a file: no hints about clicking
         self.legend_box = QWidget()
         self.legend_box.setSizePolicy(flow_policy())
         self.legend = FlowLayout(self.legend_box)
@@ -169,8 +171,7 @@ class ActivityChart(BucketChart):
 
     def describe(self, index: int) -> str:
         series = self.data.activity
-        lines = [tr("{when}: {count} activities").format(when=self._bucket_name(index),
-                                                         count=number(series.bucket_total(index)))]
+        lines = [tr_n("{when}: %n activities", series.bucket_total(index)).format(when=self._bucket_name(index))]
         for kind in series.kinds():
             if series.dated[index].get(kind):
                 lines.append(f"{kind_label(kind, 2)}: {number(series.dated[index][kind])}")
@@ -331,7 +332,8 @@ class StagesChart(BucketChart):
             return ""
         stages = self.data.stages
         parts = [f"{name} {number(stages.today.get(name, 0))}" for name in stages.names if name in stages.today]
-        lines = [tr("Today: {split}").format(split=" · ".join(parts)) if parts else tr("Today: no member has a stage")]
+        lines = [tr("Today: {split}.").format(split=" · ".join(parts)) if parts
+                 else tr("Today: no member has a stage.")]
         if stages.history_start is not None and stages.history_start > self.data.scope.period.start:
             when = QLocale().toString(pg.QtCore.QDateTime.fromSecsSinceEpoch(int(stages.history_start.timestamp())),
                                       QLocale.FormatType.ShortFormat)
@@ -339,7 +341,7 @@ class StagesChart(BucketChart):
         if any(stages.setup_moves):
             lines.append(tr("Dashed lines: moves caused by a change of the scoring setup, not by members."))
         lines.append(tr("Stages cover every account."))
-        return " ".join(lines)
+        return "\n".join(lines)
 
     def empty_text(self) -> str:
         return tr("No stage history in this range")
@@ -407,7 +409,8 @@ class TopMembersChart(Chart):
         return tr("Most active members")
 
     def note(self) -> str:
-        return tr("By activities in the range; score over the last 30 days. Double-click to open a member.")
+        text = tr("By activities in the range; score over the last 30 days.")
+        return text if self.exporting else text + " " + tr("Double-click to open a member.")
 
     def is_empty(self) -> bool:
         return self.data is None or not self.data.top
@@ -514,9 +517,8 @@ class HeatmapChart(Chart):
 
     def describe_cell(self, day: int, hour: int) -> str:
         name = QLocale().dayName(day + 1, QLocale.FormatType.LongFormat)
-        return tr("{day} {start}:00–{end}:00: {count} activities").format(
-            day=name, start=f"{hour:02d}", end=f"{(hour + 1) % 24:02d}",
-            count=number(self.data.heatmap.counts[day][hour]))
+        return tr_n("{day} {start}:00–{end}:00: %n activities", self.data.heatmap.counts[day][hour]).format(
+            day=name, start=f"{hour:02d}", end=f"{(hour + 1) % 24:02d}")
 
 
 CHART_TYPES: tuple[type[Chart], ...] = (GrowthChart, FollowersChart, ActivityChart, StagesChart, TopMembersChart,

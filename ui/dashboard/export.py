@@ -24,6 +24,8 @@ ASPECT = 0.55  # height as a share of width
 DEFAULT_WIDTH = 1200
 DEFAULT_SCALE = 2
 PDF_DPI = 150
+PDF_CHART_WIDTH = 760  # drawn at this width, then scaled to the page: text stays readable in print
+MIN_WIDTH = 600  # narrower, a chart's legend and notes no longer fit
 
 
 def tr(text: str) -> str:
@@ -32,7 +34,9 @@ def tr(text: str) -> str:
 
 def offscreen_panel(chart_type: type[Chart], data: DashboardData, size: QSize) -> ChartPanel:
     """A new panel for ``chart_type`` drawn from ``data``, laid out at ``size`` and never put on screen."""
-    panel = ChartPanel(chart_type(), with_menu=False)
+    chart = chart_type()
+    chart.exporting = True
+    panel = ChartPanel(chart, with_menu=False)
     panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     panel.resize(size)
     panel.show()
@@ -111,7 +115,7 @@ def save_pdf_report(path: str | Path, data: DashboardData, chart_types: list[typ
         page = writer.pageLayout().paintRectPixels(writer.resolution())
         width = page.width()
         y = _draw_heading(painter, width, workspace, account, range_text, figures)
-        chart_width = DEFAULT_WIDTH
+        chart_width = PDF_CHART_WIDTH
         chart_height = round(chart_width * ASPECT)
         scale = width / chart_width
         for chart_type in chart_types:
@@ -148,5 +152,6 @@ def _draw_heading(painter: QPainter, width: int, workspace: str, account: str, r
     y += small * 0.5
     column = width / max(len(figures), 1)
     for index, (label, value) in enumerate(figures):
-        painter.drawText(QRectF(index * column, y, column, small * 3), Qt.TextFlag.TextWordWrap, f"{label}\n{value}")
-    return y + small * 3.5
+        painter.drawText(QRectF(index * column, y, column - small, small * 5), int(Qt.TextFlag.TextWordWrap),
+                         f"{label}\n{value}")
+    return y + small * 5.5

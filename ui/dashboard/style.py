@@ -28,6 +28,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Dashboard", text)
 
 
+def tr_n(text: str, count: int) -> str:
+    """A text with a count in it, "%n", in the singular or plural form the language needs."""
+    return QCoreApplication.translate("Dashboard", text, "", count)
+
+
 def kind_colour(kind: str, all_kinds: list[str]) -> QColor:
     if kind in KIND_COLOURS:
         return QColor(KIND_COLOURS[kind])

@@ -11,7 +11,7 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.dashboard import tables
-from ahoy_desktop.dashboard.periods import RANGE_24H, RANGE_30D, RANGE_CUSTOM, RANGES, local_date, period_for
+from ahoy_desktop.dashboard.periods import RANGE_24H, RANGE_30D, RANGE_ALL, RANGE_CUSTOM, RANGES, local_date, period_for
 from ahoy_desktop.dashboard.queries import DashboardData, Figure, Scope, earliest_time, load_dashboard
 from ahoy_desktop.db.models import Account
 
@@ -83,7 +83,7 @@ class ImageSizeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Image size"))
         self.width_box = QSpinBox()
-        self.width_box.setRange(300, 4000)
+        self.width_box.setRange(export.MIN_WIDTH, 4000)
         self.width_box.setSingleStep(100)
         self.width_box.setValue(export.DEFAULT_WIDTH)
         self.width_box.setSuffix(self.tr(" px"))
@@ -199,7 +199,7 @@ class DashboardTab(QWidget):
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.no_account)
-        empty_layout.addWidget(self.sample_button)
+        empty_layout.addWidget(self.sample_button, 0, Qt.AlignmentFlag.AlignLeft)
         empty_layout.addStretch(2)
 
         self.pages = QStackedWidget()
@@ -342,8 +342,9 @@ class DashboardTab(QWidget):
         period = self.data.scope.period
         locale = QLocale()
         if period.first_day is None:
+            until = min(period.end, self.context.clock.now())  # the last hour is still running
             start, end = (locale.toString(QDateTime.fromSecsSinceEpoch(int(t.timestamp())),
-                                          QLocale.FormatType.ShortFormat) for t in (period.start, period.end))
+                                          QLocale.FormatType.ShortFormat) for t in (period.start, until))
         else:
             start, end = (locale.toString(QDate(d.year, d.month, d.day), QLocale.FormatType.LongFormat)
                           for d in (period.first_day, period.last_day))
@@ -352,7 +353,11 @@ class DashboardTab(QWidget):
     def _show_summary(self) -> None:
         summary = self.data.summary
 
+        all_time = self.range_box.currentData() == RANGE_ALL
+
         def change(figure: Figure) -> str:
+            if all_time:  # nothing comes before all time
+                return self.tr("since the first activity")
             sign = "+" if figure.change > 0 else ("−" if figure.change < 0 else "±")
             return self.tr("{sign}{change} on the previous period ({previous})").format(
                 sign=sign, change=QLocale().toString(abs(figure.change)), previous=QLocale().toString(figure.previous))
