@@ -1,13 +1,12 @@
 """The command line: ``sync`` and ``export``, headless, for scripts and cron.
 
     python main.py sync [--sample | --world FILE] [--db PATH] [--now ISO-TIME]
-    python main.py export members|activities --csv FILE [--db PATH]
+    python main.py export members|activities --csv FILE [--sample | --db PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import signal
 import sys
 import threading
@@ -18,9 +17,11 @@ from .backups import newest_backup, run_daily_backup
 from .clock import Clock, parse_iso
 from .db import WorkspaceCorrupt, WorkspaceTooNew, close_db
 from .db.models import Account
-from .paths import default_workspace_path
+from .member_io.csv_export import write_csv
+from .member_io.member_export import export_members
+from .paths import default_workspace_path, sample_workspace_path
 from .private_files import make_private, use_private_umask
-from .queries import activity_rows, member_rows, workspace_totals
+from .queries import activity_rows, workspace_totals
 from .session import WorkspaceSession
 from .settings import OWN_POSTS_DAYS, RATE_WAIT_LIMIT_MINUTES, Settings
 from .sync.engine import SyncOptions, SyncProgress, SyncReport
@@ -42,8 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="Write what the workspace holds as CSV.")
     export.add_argument("what", choices=["members", "activities"])
-    export.add_argument("--csv", type=Path, required=True, help="the CSV file to write")
-    export.add_argument("--db", type=Path, help="the workspace file (default: your workspace)")
+    export.add_argument("--csv", type=Path, required=True, help="the file to write (CSV; .xlsx for Excel members)")
+    where = export.add_mutually_exclusive_group()
+    where.add_argument("--sample", action="store_true", help="the sample workspace")
+    where.add_argument("--db", type=Path, help="the workspace file (default: your workspace)")
     return parser
 
 
@@ -147,19 +150,20 @@ def _print_report(account: Account, report: SyncReport) -> None:
 
 
 def run_export(args) -> int:
-    path = args.db or default_workspace_path()
+    path = sample_workspace_path() if args.sample else (args.db or default_workspace_path())
     if not Path(path).exists():
         print(f"error: no workspace at {path}", file=sys.stderr)
         return 2
     open_workspace(path)
-    header, rows = (member_rows() if args.what == "members" else activity_rows())
-    count = 0
-    with open(args.csv, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
+    try:
+        if args.what == "members":
+            count = export_members(args.csv)  # CSV or .xlsx, formulas defused, ids as their digits
+        else:
+            header, rows = activity_rows()
+            count = write_csv(args.csv, header, rows)
+    except OSError as exc:
+        print(f"error: {args.csv} could not be written: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     make_private(args.csv)
     print(f"Wrote {count} {args.what} to {args.csv}")
     return 0

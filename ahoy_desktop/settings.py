@@ -7,7 +7,9 @@ type, or the default when nothing (or something unreadable) is stored.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -84,11 +86,20 @@ WELCOME_SHOWN = _define("window/welcome_shown", bool, False,
                         "The first-start welcome was shown (it offers the sample or connecting X, once).")
 
 
+def default_store() -> QSettings:
+    """The user's settings; with ``AHOY_DATA_DIR`` set, an INI file in that folder, so a separate data
+    folder (a trial, a second profile) never touches the user's own settings."""
+    override = os.environ.get("AHOY_DATA_DIR")
+    if override:
+        return QSettings(str(Path(override) / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
 class Settings:
     """Typed access to QSettings (or to a given QSettings, e.g. an INI file in tests)."""
 
     def __init__(self, store: QSettings | None = None):
-        self._store = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
+        self._store = store if store is not None else default_store()
 
     def get(self, setting: Setting[T]) -> T:
         raw = self._store.value(setting.key)

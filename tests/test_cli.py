@@ -32,15 +32,15 @@ def test_sync_prints_what_it_did_and_export_writes_exact_ids(tmp_path):
     assert "resources read:" in out and "waits: 0" in out
 
     cli("export", "members", "--csv", tmp_path / "m.csv", "--db", db)
-    with open(tmp_path / "m.csv", encoding="utf-8", newline="") as f:
+    with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as f:
         members = list(csv.DictReader(f))
     assert len(members) == 803
-    by_id = {m["x_user_ids"]: m for m in members}
+    by_id = {m["X user id"]: m for m in members}
     assert "1328271312628936705" in by_id  # a 19-digit id, exact
-    assert by_id["1328271312628936705"]["x_handle"] == "uiuxadrian"
+    assert by_id["1328271312628936705"]["X handle"] == "uiuxadrian"
 
     cli("export", "activities", "--csv", tmp_path / "a.csv", "--db", db)
-    with open(tmp_path / "a.csv", encoding="utf-8", newline="") as f:
+    with open(tmp_path / "a.csv", encoding="utf-8-sig", newline="") as f:
         activities = list(csv.DictReader(f))
     assert len(activities) == 880
     assert {a["kind"] for a in activities} == {"mention", "like", "retweet"}
@@ -71,3 +71,13 @@ def test_bad_inputs_get_clear_messages(tmp_path):
     assert "Traceback" not in result.stderr
     result = cli("export", "members", "--csv", tmp_path / "x.csv", "--db", tmp_path / "none.sqlite", check=False)
     assert result.returncode == 2 and "no workspace" in result.stderr
+
+
+def test_export_to_a_folder_that_does_not_exist_says_so(tmp_path):
+    db = tmp_path / "w.sqlite"
+    cli("sync", "--world", REAL_WORLD, "--db", db, "--now", NOW)
+
+    result = cli("export", "members", "--csv", tmp_path / "missing" / "m.csv", "--db", db, check=False)
+
+    assert result.returncode == 1
+    assert "could not be written" in result.stderr and "Traceback" not in result.stderr

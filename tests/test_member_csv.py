@@ -275,3 +275,13 @@ def test_someone_forgotten_is_not_brought_back(db_path, clock, tmp_path):
     assert [(b.number, b.code, b.value) for b in plan.bad] == [(2, FORGOTTEN, BIG_ID)]
     write_import(plan, clock.now())
     assert [i.x_user_id for i in Identity.select()] == ["12"]
+
+
+def test_utf16_without_a_byte_order_mark_is_read_even_with_an_emoji(db_path, tmp_path):
+    text = "Name\tHandle\nAda 🚀 Lovelace\tada_l\nBob\tbob_b\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        table = read_csv(path)
+        assert table.headers == ["Name", "Handle"]
+        assert [list(row.cells) for row in table.rows][0] == ["Ada 🚀 Lovelace", "ada_l"]

@@ -13,6 +13,7 @@ from ahoy_desktop.changes import Changes
 from ahoy_desktop.db import bulk
 from ahoy_desktop.db.models import Account, Activity, Member, database_proxy
 from ahoy_desktop.db.sqlite import chunk_size, write_transaction
+from ahoy_desktop.scores import explain
 from ui.member_detail import TIMELINE_PAGE
 from ui.member_table_model import (
     COL_ACTIVITY,
@@ -377,6 +378,10 @@ def test_members_show_their_stage_and_score_with_why(synced_sample_context, make
     qtbot.waitUntil(lambda: top.stage.name in badge.badge.text())
     assert f"{top.score} points in the last 30 days" in badge.badge.text()
     assert "Earned from" in badge.why.text() and "Next to leave the 30-day window" in badge.why.text()
+    result = explain(top.member_id, synced_sample_context.clock.now())
+    _kind, leaves, _lost = result.next_leaving
+    happened = (leaves - timedelta(days=30)).astimezone().strftime("%d %b")
+    assert f"from {happened}, on {leaves.astimezone().strftime('%d %b %H:%M')}" in badge.why.text()
 
 
 def test_filters_combine_show_the_count_and_save_as_a_segment(synced_context, make_tab, qtbot):

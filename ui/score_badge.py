@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ahoy_desktop.scores import WINDOW as SCORE_WINDOW
 from ahoy_desktop.scores import explain
 
 from .texts import kind_label
@@ -47,9 +48,11 @@ class ScoreBadge(QWidget):
             parts.append(self.tr("Earned from %1.").replace("%1", ", ".join(earned)))
         if result.next_leaving is not None:
             kind, when, lost = result.next_leaving
-            parts.append(self.tr("Next to leave the 30-day window: a %1 on %2 (−%3).")
+            happened = when - SCORE_WINDOW  # ``when`` is the moment it leaves the window
+            parts.append(self.tr("Next to leave the 30-day window: a %1 from %2, on %3 (−%4).")
                          .replace("%1", kind_label(kind).lower())
-                         .replace("%2", when.astimezone().strftime("%d %b %H:%M")).replace("%3", str(lost)))
+                         .replace("%2", happened.astimezone().strftime("%d %b"))
+                         .replace("%3", when.astimezone().strftime("%d %b %H:%M")).replace("%4", str(lost)))
         if result.next_stage is not None:
             parts.append(self.tr("%1 more to reach %2.").replace("%1", str(result.points_to_next))
                          .replace("%2", result.next_stage.name))

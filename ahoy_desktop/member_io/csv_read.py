@@ -53,10 +53,11 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
     head = data[:4000]
     if len(head) >= 4:
         even_zeros, odd_zeros = head[0::2].count(0), head[1::2].count(0)
-        # Mostly ASCII text in UTF-16 has a zero in every other byte.
-        if odd_zeros > len(head) // 4 and even_zeros == 0:
+        # Mostly ASCII text in UTF-16 has a zero in every other byte; a few characters beyond
+        # Latin (an emoji, a CJK name) put the odd zero on the other side.
+        if odd_zeros > len(head) // 4 and even_zeros <= odd_zeros // 20:
             return "utf-16-le", 0
-        if even_zeros > len(head) // 4 and odd_zeros == 0:
+        if even_zeros > len(head) // 4 and odd_zeros <= even_zeros // 20:
             return "utf-16-be", 0
     return "utf-8", 0
 
