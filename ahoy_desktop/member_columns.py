@@ -47,9 +47,12 @@ def _number_sort(expr: str) -> tuple:
     return ((_empty_last(expr), True), (f"coalesce(CAST({expr} AS REAL), 0)", None), ('m."id"', None))
 
 
-# Read through the member's own activities (the member index), never through an account's.
-_ACCOUNTS_SQL = ('(SELECT group_concat(ac."username", \', \') FROM "account" ac WHERE ac."id" IN '
-                 '(SELECT a."account_id" FROM "activity" a WHERE a."member_id" = m."id"))')
+# Per account, does the member have an activity through it: read through the member's own activities
+# (the member index) and stop at the first one found, so a member with thousands of activities costs
+# no more than one with a single activity. (The unary + keeps SQLite off the account index, which
+# would read every activity of the account for each member.)
+_ACCOUNTS_SQL = ('(SELECT group_concat(ac."username", \', \') FROM "account" ac WHERE EXISTS '
+                 '(SELECT 1 FROM "activity" a WHERE a."member_id" = m."id" AND +a."account_id" = ac."id"))')
 
 FIXED_COLUMNS: list[MemberColumn] = [
     MemberColumn(NAME, "Name", TEXT_KIND, 'm."name"',

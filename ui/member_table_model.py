@@ -51,6 +51,10 @@ COL_NAME, COL_HANDLE, COL_STAGE, COL_SCORE, COL_ACTIVITY, COL_LAST_ACTIVE, COL_F
 FIXED_COUNT = 7
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the real value behind the text (a time, a count)
+_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, MEMBER_ID_ROLE, SORT_VALUE_ROLE,
+                                     Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.TextAlignmentRole,
+                                     Qt.ItemDataRole.FontRole))
+TEXT_CACHE_ROWS = 5_000
 WINDOW_ROWS = 200
 # Up to this many rows shown, a refresh re-reads them all and moves rows whose
 # order changed (a few ms); past it, it updates changed members where they are.
@@ -97,6 +101,7 @@ class MemberTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._query = MemberQuery()
         self._rows: list[MemberRow] = []
+        self._texts: dict[int, tuple[MemberRow, tuple]] = {}  # id(row) -> (row, its display texts)
         self._columns: list[MemberColumn] = [*member_columns.FIXED_COLUMNS, *member_columns.FIELD_COLUMNS]
         self._exhausted = True
         self._open = False  # a workspace is open: only then is the database asked anything
@@ -209,6 +214,7 @@ class MemberTableModel(QAbstractTableModel):
         self._set_loading(False)
         self.beginResetModel()
         self._columns = member_columns.all_columns()
+        self._texts.clear()
         self._rows = list_members(self._query, WINDOW_ROWS, columns=self._extra())
         self._exhausted = len(self._rows) < WINDOW_ROWS
         self.endResetModel()
@@ -399,11 +405,17 @@ class MemberTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Called for every visible cell and role at each paint: answer the roles it doesn't use at once,
+        # and format each row's texts once (dates through QLocale cost most).
+        if role not in _ROLES:
             return None
-        member, column = self._rows[index.row()], index.column()
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        member, column = self._rows[row], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(member, column)
+            texts = self._texts_of(member)
+            return texts[column] if column < len(texts) else None
         if role == MEMBER_ID_ROLE:
             return member.id
         if role == SORT_VALUE_ROLE:
@@ -417,6 +429,16 @@ class MemberTableModel(QAbstractTableModel):
             font.setItalic(True)
             return font
         return None
+
+    def _texts_of(self, member: MemberRow) -> tuple:
+        """The row's display texts, formatted on first use and kept while the row object lives here."""
+        entry = self._texts.get(id(member))
+        if entry is None or entry[0] is not member:  # the same object, not a new one at a reused address
+            if len(self._texts) > TEXT_CACHE_ROWS:
+                self._texts.clear()
+            entry = (member, tuple(self._display(member, c) for c in range(len(self._columns))))
+            self._texts[id(member)] = entry
+        return entry[1]
 
     def _display(self, member: MemberRow, column: int):
         if column == COL_NAME:
