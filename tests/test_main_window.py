@@ -112,3 +112,52 @@ def test_the_app_process_exits_0_when_closed_mid_sync(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "sync", "--db", str(db), "--quiet"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def tray_window(qtbot, clock, settings, tmp_path, monkeypatch):
+    """A window with "keep syncing in the tray" on, on a desktop that has a tray (offscreen has none)."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from ahoy_desktop.settings import KEEP_SYNCING_IN_TRAY
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    settings.set(KEEP_SYNCING_IN_TRAY, True)
+    win = MainWindow(AppContext(clock, settings))
+    qtbot.addWidget(win)
+    win.open_path(tmp_path / "own.ahoy.sqlite")
+    win.show()
+    yield win
+    win.close()
+
+
+def _close_as_the_user_would(window, monkeypatch):
+    from PySide6.QtGui import QCloseEvent
+
+    with monkeypatch.context() as patch:
+        patch.setattr(QCloseEvent, "spontaneous", lambda _event: True)  # the title bar's close button
+        window.close()
+
+
+def test_in_tray_mode_closing_hides_and_the_tray_quit_ends_the_app(qtbot, tray_window, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    quits = []
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: quits.append(True)))
+    _close_as_the_user_would(tray_window, monkeypatch)
+    assert not tray_window.isVisible()
+    assert tray_window.context.session is not None  # still syncing
+    assert quits == []
+
+    quit_action = next(a for a in tray_window.tray.contextMenu().actions() if a.text() == "Quit")
+    quit_action.trigger()
+    assert tray_window.context.session is None
+    assert quits == [True]
+
+
+def test_without_tray_mode_closing_quits(qtbot, window, monkeypatch):
+    _close_as_the_user_would(window, monkeypatch)
+    assert not window.isVisible()
+    assert window.context.session is None

@@ -110,6 +110,8 @@ def run(argv: list[str]) -> int:
     if args.quit_when_shown:
         quit_when_shown(window)
     window.show()
+    window.raise_()
+    window.activateWindow()  # without a window manager (a bare X server) nothing else gives it the keyboard
     if welcome:
         start_with_welcome(window)
 
@@ -130,7 +132,7 @@ def _close_on_signals(loop, window) -> None:
     if sys.platform == "win32":
         return
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, window.close)
+        loop.add_signal_handler(signum, window.quit_app)
 
 
 def _set_up_logging() -> None:

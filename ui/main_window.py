@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.sync_all_action = self._action(file_menu, self.tr("S&ync all accounts now"), self.sync_all,
                                             QKeySequence.Refresh)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.Quit)
+        self._action(file_menu, self.tr("&Quit"), self.quit_app, QKeySequence.Quit)
 
         self.member_actions.build_menu(self.menuBar())
 
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.tr("Show Ahoy Desktop"), self.show_from_tray)
         menu.addAction(self.tr("Sync all accounts now"), self.sync_all)
         menu.addSeparator()
-        menu.addAction(self.tr("Quit"), self.close)
+        menu.addAction(self.tr("Quit"), self.quit_app)
         tray.setContextMenu(menu)
         tray.activated.connect(lambda reason: self.show_from_tray()
                                if reason == QSystemTrayIcon.ActivationReason.Trigger else None)
@@ -375,6 +375,12 @@ class MainWindow(QMainWindow):
             self.sample_clock.setText(self.tr("Sample clock: %1").replace("%1", now.strftime("%a %d %b %H:%M")))
 
     # -- closing -----------------------------------------------------------
+
+    @Slot()
+    def quit_app(self) -> None:
+        """Close for good and end the app, even from the tray: a hidden window closing is no "last window"."""
+        if self.close():
+            QApplication.quit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the sync cleanly (the page in flight is committed or not at all), then close.
