@@ -17,14 +17,14 @@ from datetime import datetime
 from pathlib import Path
 
 from . import scores, usage
-from .auth.connect import SignIn
+from .auth.connect import SignIn, revoke_unkept
 from .auth.credentials import AccountTokens, needs_reconnect
 from .auth.oauth import X_API_BASE_URL, OAuthEndpoints
 from .auth.revocation import queue_revocation, retry_revocations
 from .auth.tokens import TokenStore, TokenStoreError, open_token_store
 from .clock import Clock, parse_iso, to_iso
 from .db import get_info, init_db, set_info
-from .db.models import Account, AccountAuth, database_proxy
+from .db.models import Account, AccountAuth, PendingRevocation, database_proxy
 from .db.sqlite import write_transaction
 from .sandbox.host import SAMPLE, SandboxHost
 from .settings import X_TOKEN_STORE, Settings
@@ -108,6 +108,23 @@ def token_store(settings: Settings | None = None) -> TokenStore:
     return open_token_store((settings or Settings()).get(X_TOKEN_STORE))
 
 
+def move_tokens_to(store: TokenStore) -> int:
+    """After the user picks another token store: move this workspace's sign-ins and queued revocations there.
+
+    Returns how many token sets moved. Raises TokenStoreError when the new
+    store refuses; what was not moved stays readable where it was.
+    """
+    keys = [a.token_key for a in AccountAuth.select(AccountAuth.token_key)]
+    keys += [r.token_key for r in PendingRevocation.select(PendingRevocation.token_key)]
+    moved = 0
+    for key in keys:
+        tokens = store.load(key)
+        if tokens is not None:
+            store.save(key, tokens)
+            moved += 1
+    return moved
+
+
 def connect_x_account(sign_in: SignIn, store: TokenStore, clock: Clock, *, sandbox_world: str = "",
                       endpoints: OAuthEndpoints | None = None) -> tuple[Account, str]:
     """Keep a fresh sign-in: tokens to the keychain first, then the account row.
@@ -118,8 +135,13 @@ def connect_x_account(sign_in: SignIn, store: TokenStore, clock: Clock, *, sandb
     for revocation.
     """
     me = sign_in.user
+    endpoints = endpoints or OAuthEndpoints.x()
     token_key = f"x-{uuid.uuid4().hex}"
-    store.save(token_key, sign_in.tokens)
+    try:
+        store.save(token_key, sign_in.tokens)
+    except TokenStoreError:
+        _revoke_in_background(endpoints, sign_in)
+        raise
     now = clock.now()
     try:
         with write_transaction(database_proxy):
@@ -138,7 +160,7 @@ def connect_x_account(sign_in: SignIn, store: TokenStore, clock: Clock, *, sandb
                                name=me.get("name") or account.name, raw_user=me).where(
                     Account.id == account.id).execute()
             old = AccountAuth.get_or_none(AccountAuth.account == account.id)
-            old_key = old.token_key if old is not None else None
+            old_key, old_client_id = (old.token_key, old.client_id) if old is not None else (None, "")
             approved = bool(old and old.import_approved) or account.first_import_done
             AccountAuth.delete().where(AccountAuth.account == account.id).execute()
             AccountAuth.create(account=account.id, token_key=token_key, client_id=sign_in.client_id,
@@ -147,14 +169,21 @@ def connect_x_account(sign_in: SignIn, store: TokenStore, clock: Clock, *, sandb
                 set_info(LOCKOUT_START_KEY, to_iso(now))
     except Exception:
         store.delete(token_key)
+        _revoke_in_background(endpoints, sign_in)
         raise
     if old_key is not None:
         try:
-            queue_revocation(store, old_key, sign_in.client_id, (endpoints or OAuthEndpoints.x()).revoke_url, clock)
+            queue_revocation(store, old_key, old_client_id, endpoints.revoke_url, clock)
             retry_revocations(store)  # X unreachable: it stays queued for the next sync
         except TokenStoreError as exc:
             log.warning("the previous sign-in of account %s could not be queued for revocation: %s", account.id, exc)
     return Account.get_by_id(account.id), status
+
+
+def _revoke_in_background(endpoints: OAuthEndpoints, sign_in: SignIn) -> None:
+    """A sign-in that could not be kept is revoked at X without holding up the caller."""
+    threading.Thread(target=revoke_unkept, args=(endpoints, sign_in.client_id, sign_in.tokens),
+                     name="revoke-unkept-sign-in", daemon=True).start()
 
 
 def approve_first_import(account_id: int) -> None:
@@ -197,10 +226,11 @@ def sync_account(account: Account, host: SandboxHost, clock: Clock, *, options: 
                  settings: Settings | None = None, store: TokenStore | None = None) -> SyncReport:
     """Run one sync of one account against wherever it syncs from."""
     account = Account.get_by_id(account.id)
-    if account.credential_kind == "x":
-        settings = settings or Settings()
+    settings = settings or Settings()
+    if account.credential_kind == "x" or PendingRevocation.select().exists():
         store = store or token_store(settings)
-        _retry_revocations(store)
+        _retry_revocations(store)  # a disconnected account's tokens, even when only sandboxes still sync
+    if account.credential_kind == "x":
         now = clock.now()
         blocked = blocked_reason(account, now)
         if blocked is not None:

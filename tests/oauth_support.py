@@ -80,10 +80,10 @@ class Browser:
 
 
 def sandbox_sign_in(server, clock, *, browser: Browser | None = None, timeout: float = 10.0,
-                    port: int | None = None) -> SignIn:
+                    port: int | None = None, client_id: str = CLIENT_ID) -> SignIn:
     browser = browser or Browser()
     try:
-        return asyncio.run(sign_in(client_id=CLIENT_ID, port=port or free_port(),
+        return asyncio.run(sign_in(client_id=client_id, port=port or free_port(),
                                    endpoints=OAuthEndpoints.at(server.base_url), api_base_url=server.base_url,
                                    clock=clock, open_browser=browser.open, timeout=timeout))
     finally:

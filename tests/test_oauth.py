@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 from urllib.parse import parse_qs, urlsplit
 
+import keyring
 import pytest
 import requests
 
 from ahoy_desktop.accounts import account_summaries, active_accounts
-from ahoy_desktop.auth import oauth
+from ahoy_desktop.auth import connect, oauth
 from ahoy_desktop.auth.callback import CallbackError
 from ahoy_desktop.auth.oauth import OAuthEndpoints, OAuthError
 from ahoy_desktop.auth.pkce import SCOPES, authorization_request
-from ahoy_desktop.auth.tokens import KeyringTokenStore
+from ahoy_desktop.auth.tokens import KeyringTokenStore, TokenStoreError
 from ahoy_desktop.db.models import Account, AccountAuth
 from ahoy_desktop.settings import X_CLIENT_ID
 from ahoy_desktop.workspace import connect_x_account
@@ -165,3 +169,99 @@ def test_x_and_sandbox_accounts_side_by_side(db_path, sandbox, real_world, clock
     assert (again.id, status) == (x_account.id, "existing")
     assert not server.oauth.is_live_refresh_token(signed.tokens.refresh_token)  # the old sign-in was revoked
     assert len(memory_keyring.entries) == 1
+
+
+def wait_for(condition, seconds: float = 10.0) -> bool:
+    """For what the app does on a thread of its own (a revocation after a failed sign-in)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_stray_request_to_the_listener_does_not_end_the_sign_in(db_path, sandbox, real_world, clock,
+                                                                   memory_keyring):
+    server = sandbox(real_world)
+
+    class FaviconFirst(Browser):
+        """Some browsers, or another local program, knock on the port before X's redirect lands."""
+
+        def __init__(self):
+            super().__init__(rewrite=self.knock_first)
+            self.stray = None
+
+        def knock_first(self, url):
+            callback = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+            self.stray = requests.get(callback.replace("/callback", "/favicon.ico"), timeout=10)
+            return url
+
+    browser = FaviconFirst()
+    signed = sandbox_sign_in(server, clock, browser=browser)
+    assert browser.stray.status_code == 404
+    assert signed.user["username"] and browser.answers[0].status_code == 200
+
+
+def test_a_keychain_that_refuses_the_tokens_leaves_no_live_sign_in_at_x(db_path, sandbox, real_world, clock,
+                                                                         memory_keyring):
+    server = sandbox(real_world)
+    signed = sandbox_sign_in(server, clock)
+    assert server.oauth.live_grants() == (1, 1)
+
+    def refuse(*_args):
+        raise keyring.errors.PasswordSetError("the unlock prompt was dismissed")
+
+    memory_keyring.set_password = refuse
+    with pytest.raises(TokenStoreError):
+        connect_x_account(signed, KeyringTokenStore(), clock, sandbox_world="test-world",
+                          endpoints=OAuthEndpoints.at(server.base_url))
+    assert Account.select().count() == 0
+    assert wait_for(lambda: server.oauth.live_grants() == (0, 0))
+
+
+def test_cancelling_while_the_code_is_exchanged_revokes_what_x_gave(db_path, sandbox, real_world, clock,
+                                                                    monkeypatch):
+    server = sandbox(real_world)
+    exchanging, cancelled = threading.Event(), threading.Event()
+    real_identify = connect.identify
+
+    def slow_identify(*args):
+        signed = real_identify(*args)
+        exchanging.set()
+        cancelled.wait(10)  # X answered; the user cancels before the app takes the answer
+        return signed
+
+    monkeypatch.setattr(connect, "identify", slow_identify)
+
+    async def sign_in_then_cancel():
+        browser = Browser()
+        task = asyncio.ensure_future(connect.sign_in(
+            client_id=CLIENT_ID, port=free_port(), endpoints=OAuthEndpoints.at(server.base_url),
+            api_base_url=server.base_url, clock=clock, open_browser=browser.open, timeout=10))
+        await asyncio.get_running_loop().run_in_executor(None, exchanging.wait, 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        cancelled.set()
+        browser.close()
+        await asyncio.get_running_loop().run_in_executor(
+            None, wait_for, lambda: server.oauth.live_grants() == (0, 0))
+
+    asyncio.run(sign_in_then_cancel())
+    assert server.oauth.live_grants() == (0, 0)
+
+
+def test_signing_in_again_with_another_client_id_revokes_the_old_tokens_under_their_own(
+        db_path, sandbox, real_world, clock, memory_keyring):
+    server = sandbox(real_world)
+    endpoints = OAuthEndpoints.at(server.base_url)
+    first = sandbox_sign_in(server, clock, client_id="first-app")
+    account, _ = connect_x_account(first, KeyringTokenStore(), clock, sandbox_world="w", endpoints=endpoints)
+    second = sandbox_sign_in(server, clock, client_id="second-app")
+    again, status = connect_x_account(second, KeyringTokenStore(), clock, sandbox_world="w", endpoints=endpoints)
+    assert (again.id, status) == (account.id, "existing")
+    assert not server.oauth.accepts(first.tokens.access_token)
+    assert not server.oauth.is_live_refresh_token(first.tokens.refresh_token)
+    assert server.oauth.accepts(second.tokens.access_token)
+    assert server.oauth.live_grants() == (1, 1)

@@ -73,6 +73,7 @@ def test_the_dialog_says_what_is_missing(app_context, qtbot):
         assert not dialog.connect_button.isEnabled()
         assert "No system keychain" in dialog.problem_label.text()
         assert "gnome-keyring" in dialog.problem_label.text()
+        assert "Settings" in dialog.problem_label.text()  # where the plain-text choice is: not in this dialog
     finally:
         keyring.set_keyring(previous)
 
@@ -89,3 +90,28 @@ def test_the_card_says_reconnect_needed(app_context, qtbot, sandbox, real_world,
     assert card.status_label.text().startswith("Reconnect needed")
     assert not card.sign_in_button.isHidden()
     assert card.sync_button.isHidden()
+
+
+def test_choosing_the_file_store_in_settings_moves_the_sign_ins_there(app_context, qtbot, sandbox, real_world,
+                                                                     memory_keyring, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ahoy_desktop.auth.tokens import FILE, FileTokenStore, token_file_path
+    from ahoy_desktop.settings import X_TOKEN_STORE
+    from ui.x_settings_page import XSettingsPage
+
+    server = sandbox(real_world)
+    signed = sandbox_sign_in(server, app_context.clock)
+    connect_x_account(signed, KeyringTokenStore(), app_context.clock, sandbox_world="test-world",
+                      endpoints=OAuthEndpoints.at(server.base_url))
+    assert len(memory_keyring.entries) == 1
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    page = XSettingsPage(app_context)
+    qtbot.addWidget(page)
+    page.load()
+    page.store_combo.setCurrentIndex(page.store_combo.findData(FILE))  # the user confirms the warning
+    page.apply()
+    assert app_context.settings.get(X_TOKEN_STORE) == FILE
+    assert memory_keyring.entries == {}
+    (key,) = FileTokenStore(token_file_path())._read()
+    assert FileTokenStore(token_file_path()).load(key).refresh_token == signed.tokens.refresh_token

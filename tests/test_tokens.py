@@ -16,12 +16,13 @@ from ahoy_desktop.auth import oauth
 from ahoy_desktop.auth.credentials import needs_reconnect
 from ahoy_desktop.auth.oauth import OAuthEndpoints, OAuthError
 from ahoy_desktop.auth.tokens import (
+    FILE,
     FileTokenStore,
     KeyringTokenStore,
-    NoKeychain,
     TokenSet,
+    TokenStoreError,
     keychain_status,
-    require_store,
+    open_token_store,
 )
 from ahoy_desktop.db.models import Activity, Member, PendingRevocation
 from ahoy_desktop.usage import set_monthly_budget
@@ -116,10 +117,10 @@ def test_without_a_keychain_it_says_so_and_sandbox_accounts_still_sync(db_path, 
     keyring.set_keyring(fail.Keyring())
     try:
         assert keychain_status().available is False
-        with pytest.raises(NoKeychain) as caught:
-            require_store("keyring")
-        assert "No keychain" in str(caught.value)
-        assert isinstance(require_store("file"), FileTokenStore)  # only when the user chose it
+        with pytest.raises(TokenStoreError) as caught:
+            open_token_store("keyring").save("x-1", TokenSet("a", "r", clock.now()))
+        assert "keychain refused" in str(caught.value) and "NoKeyringError" in str(caught.value)
+        assert open_token_store("file").kind == FILE  # only when the user chose it
         account, host = connect(sandbox(real_world))
         assert sync_account(account, host, clock, settings=settings).outcome == "ok"
     finally:
@@ -172,3 +173,77 @@ def test_a_revocation_waits_in_the_queue_while_x_is_down(db_path, sandbox, real_
     assert PendingRevocation.select().count() == 0
     assert not server.oauth.accepts(tokens.access_token)
     assert len(memory_keyring.entries) == 1  # only the new account's sign-in
+
+
+def test_a_revocation_queued_while_x_was_down_is_sent_by_the_next_sandbox_sync(
+        db_path, sandbox, real_world, clock, settings, memory_keyring, connect):
+    """The last X account is gone; only sandbox accounts still sync, and they carry the queue."""
+    server = sandbox(real_world, oauth_required=True)
+    account, host = connect_x(server, clock)
+    tokens = stored_tokens(memory_keyring)
+    server.oauth.unavailable = True
+    disconnect_account(account.id, keep_data=False, clock=clock, host=host)
+    assert PendingRevocation.select().count() == 1
+
+    server.oauth.unavailable = False
+    sandbox_account, sandbox_host = connect(sandbox(real_world))
+    assert sync_account(sandbox_account, sandbox_host, clock, settings=settings).outcome == "ok"
+    assert PendingRevocation.select().count() == 0
+    assert not server.oauth.accepts(tokens.access_token)
+    assert memory_keyring.entries == {}
+
+
+def test_x_busy_when_a_refresh_is_due_is_not_a_lost_sign_in(db_path, sandbox, real_world, clock, settings,
+                                                            memory_keyring):
+    server = sandbox(real_world, oauth_required=True)
+    account, host = connect_x(server, clock)
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+    tokens = stored_tokens(memory_keyring)
+    clock.set(tokens.expires_at + timedelta(minutes=1))
+    server.inject_fault("oauth2/token", status=429, times=10)
+
+    report = sync_account(account, host, clock, settings=settings)
+    assert report.outcome != "ok"
+    assert not needs_reconnect(account.id)
+    assert "tries again" in report.message
+    assert server.oauth.is_live_refresh_token(tokens.refresh_token)  # never spent
+
+    server.reset_stats()
+    server.clear_faults()  # X is fine again
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+    assert not server.oauth.is_live_refresh_token(tokens.refresh_token)  # spent by the one refresh that worked
+
+
+def test_choosing_the_file_store_after_connecting_moves_the_sign_in_and_keeps_it_working(
+        db_path, sandbox, real_world, clock, settings, memory_keyring):
+    from ahoy_desktop.settings import X_TOKEN_STORE
+    from ahoy_desktop.workspace import move_tokens_to
+
+    server = sandbox(real_world, oauth_required=True)
+    account, host = connect_x(server, clock)
+    tokens = stored_tokens(memory_keyring)
+    settings.set(X_TOKEN_STORE, FILE)
+    store = open_token_store(FILE)
+    assert move_tokens_to(store) == 1
+    assert memory_keyring.entries == {}  # out of the keychain, into the file the user chose
+    assert tokens.refresh_token in store.chosen.path.read_text()
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+
+    disconnect_account(account.id, keep_data=True, clock=clock, host=host, tokens=store)
+    assert not server.oauth.accepts(tokens.access_token)
+    assert tokens.refresh_token not in store.chosen.path.read_text()
+    assert memory_keyring.entries == {}
+
+
+def test_a_sign_in_left_in_the_keychain_by_an_earlier_choice_still_syncs_and_disconnects(
+        db_path, sandbox, real_world, clock, settings, memory_keyring):
+    from ahoy_desktop.settings import X_TOKEN_STORE
+
+    server = sandbox(real_world, oauth_required=True)
+    account, host = connect_x(server, clock)
+    tokens = stored_tokens(memory_keyring)
+    settings.set(X_TOKEN_STORE, FILE)  # chosen, but nothing moved (another workspace's sign-in, say)
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+    disconnect_account(account.id, keep_data=True, clock=clock, host=host, tokens=open_token_store(FILE))
+    assert memory_keyring.entries == {}
+    assert not server.oauth.is_live_refresh_token(tokens.refresh_token)

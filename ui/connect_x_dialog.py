@@ -181,7 +181,7 @@ class ConnectXDialog(QDialog):
             return self.tr("<b>Enter the Client ID of your X developer app first</b> (Settings…), with the "
                            "callback URL above registered in that app.")
         if settings.get(X_TOKEN_STORE) == KEYRING and not keychain_status().available:
-            return no_keychain_text(self)
+            return no_keychain_text(self, in_settings=False)
         return ""
 
     @Slot()
@@ -216,7 +216,11 @@ class ConnectXDialog(QDialog):
             self._failed(self._callback_message(exc))
             return None
         except OAuthError as exc:
-            self._failed(self.tr("X refused the sign-in (%1). Nothing was connected.").replace("%1", exc.error))
+            if exc.temporary:
+                self._failed(self.tr("X could not be reached or was busy (%1). Nothing was connected; try again "
+                                     "in a moment.").replace("%1", exc.error))
+            else:
+                self._failed(self.tr("X refused the sign-in (%1). Nothing was connected.").replace("%1", exc.error))
             return None
         except (XApiError, TokenStoreError) as exc:
             self._failed(self.tr("The sign-in could not be completed: %1 Nothing was connected.")

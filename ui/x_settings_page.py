@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 
 from ahoy_desktop import usage
 from ahoy_desktop.auth.pkce import redirect_uri
-from ahoy_desktop.auth.tokens import FILE, KEYRING, keychain_status, token_file_path
+from ahoy_desktop.auth.tokens import (
+    FILE,
+    KEYRING,
+    TokenStoreError,
+    keychain_status,
+    open_token_store,
+    token_file_path,
+)
 from ahoy_desktop.settings import (
     KEEP_SYNCING_IN_TRAY,
     X_CALLBACK_PORT,
@@ -40,6 +47,7 @@ from ahoy_desktop.settings import (
     X_PRICE_USER,
     X_TOKEN_STORE,
 )
+from ahoy_desktop.workspace import move_tokens_to
 
 from .context import AppContext
 
@@ -176,11 +184,24 @@ class XSettingsPage(QWidget):
             settings.set(setting, self.price_boxes[setting.key].value())
         settings.set(X_CONFIRM_IMPORT_ABOVE, self.confirm_box.value())
         settings.set(KEEP_SYNCING_IN_TRAY, self.tray_box.isChecked())
-        settings.set(X_TOKEN_STORE, self.store_combo.currentData())
+        if self.store_combo.currentData() != settings.get(X_TOKEN_STORE):
+            settings.set(X_TOKEN_STORE, self.store_combo.currentData())
+            self._move_sign_ins()
         if self.context.session is not None:
             usage.set_monthly_budget(self.budget_box.value())
         settings.sync()
         self.changed.emit()
+
+    def _move_sign_ins(self) -> None:
+        """The workspace's sign-ins follow the choice, so none is left behind in the other store."""
+        if self.context.session is None:
+            return
+        try:
+            move_tokens_to(open_token_store(self.store_combo.currentData()))
+        except TokenStoreError as exc:
+            QMessageBox.warning(self, self.tr("Sign-ins not moved"), self.tr(
+                "The X sign-ins of this workspace could not be moved to the store you chose: %1 They stay "
+                "where they were and keep working.").replace("%1", str(exc)))
 
     def _show_callback(self) -> None:
         self.callback_edit.setText(redirect_uri(self.port_box.value()))
@@ -199,12 +220,14 @@ class XSettingsPage(QWidget):
             self.store_combo.setCurrentIndex(self.store_combo.findData(KEYRING))
 
 
-def no_keychain_text(widget: QWidget) -> str:
-    return widget.tr(
+def no_keychain_text(widget: QWidget, *, in_settings: bool = True) -> str:
+    text = widget.tr(
         "No system keychain was found, so Ahoy cannot keep an X sign-in safely. Sandbox and sample accounts "
         "work as before. To connect X, run a Secret Service keychain (on Debian or Ubuntu: "
-        "<code>sudo apt-get install gnome-keyring</code>, then log in again; KDE's KWallet works too), or choose "
-        "the plain-text file below.")
+        "<code>sudo apt-get install gnome-keyring</code>, then log in again; KDE's KWallet works too), or %1.")
+    where = (widget.tr("choose the plain-text file below") if in_settings
+             else widget.tr("choose a plain-text file under Settings… ▸ X account"))
+    return text.replace("%1", where)
 
 
 class XSettingsDialog(QDialog):

@@ -1,7 +1,9 @@
 """The loopback listener X's sign-in page sends the browser back to.
 
 It runs on the app's asyncio loop (under qasync, the Qt loop), binds only
-127.0.0.1, answers exactly one request with a small page, and closes. Any
+127.0.0.1, answers exactly one callback request with a small page, and
+closes (a request for another path, such as a browser's favicon, gets a 404
+and changes nothing). Any
 failure (timeout, a refusal, a wrong ``state``) ends the wait with a code the
 UI turns into a message; nothing has been stored at that point.
 """
@@ -80,7 +82,11 @@ class CallbackListener:
         if self._answer is None or self._answer.done():  # one request only
             await _respond(writer, 409, "Already answered", "This sign-in has already been handled.")
             return
-        outcome = self._read(head[:MAX_REQUEST_BYTES].decode("latin-1"))
+        head_text = head[:MAX_REQUEST_BYTES].decode("latin-1")
+        if not _is_callback(head_text):  # a browser's /favicon.ico, a stray local client: not the answer
+            await _respond(writer, 404, "Not found", "This is Ahoy Desktop's sign-in listener.")
+            return
+        outcome = self._read(head_text)
         if isinstance(outcome, CallbackResult):
             await _respond(writer, 200, "Connected", "You can close this tab and go back to Ahoy Desktop.")
             self._answer.set_result(outcome)
@@ -108,9 +114,14 @@ class CallbackListener:
         return CallbackResult(params["code"])
 
 
+def _is_callback(head: str) -> bool:
+    request_line = head.split("\r\n", 1)[0].split(" ")
+    return len(request_line) >= 2 and urlsplit(request_line[1]).path == CALLBACK_PATH
+
+
 async def _respond(writer: asyncio.StreamWriter, status: int, title: str, text: str) -> None:
     body = PAGE.format(title=title, text=text).encode("utf-8")
-    reason = {200: "OK", 400: "Bad Request", 409: "Conflict"}[status]
+    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict"}[status]
     head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n")
     try:

@@ -19,6 +19,7 @@ from . import oauth
 from .callback import CallbackListener
 from .oauth import OAuthEndpoints, OAuthError
 from .pkce import SCOPES, AuthorizationRequest, authorization_request
+from .revocation import revoke_tokens
 from .tokens import TokenSet
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,21 @@ async def sign_in(*, client_id: str, port: int, endpoints: OAuthEndpoints, api_b
         raise
     result = await listener.wait(timeout)
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, identify, request, result.code, endpoints, api_base_url, clock)
+    exchange = loop.run_in_executor(None, identify, request, result.code, endpoints, api_base_url, clock)
+    try:
+        return await asyncio.shield(exchange)
+    except asyncio.CancelledError:
+        # Cancelled mid-exchange: the thread goes on, and what it gets must not stay valid at X.
+        exchange.add_done_callback(lambda done: _revoke_in_background(loop, done, endpoints))
+        raise
+
+
+def _revoke_in_background(loop: asyncio.AbstractEventLoop, exchange: asyncio.Future,
+                          endpoints: OAuthEndpoints) -> None:
+    if exchange.cancelled() or exchange.exception() is not None:
+        return
+    signed: SignIn = exchange.result()
+    loop.run_in_executor(None, revoke_unkept, endpoints, signed.client_id, signed.tokens)
 
 
 def identify(request: AuthorizationRequest, code: str, endpoints: OAuthEndpoints, api_base_url: str,
@@ -62,21 +77,19 @@ def identify(request: AuthorizationRequest, code: str, endpoints: OAuthEndpoints
     try:
         page = client.get_me()
     except Exception:
-        _revoke_quietly(endpoints, request.client_id, tokens)
+        revoke_unkept(endpoints, request.client_id, tokens)
         raise
     finally:
         client.close()
     if not page.data:
-        _revoke_quietly(endpoints, request.client_id, tokens)
+        revoke_unkept(endpoints, request.client_id, tokens)
         raise OAuthError("invalid_response", "X did not say who signed in")
     return SignIn(tokens, page.data[0], request.client_id, request.scopes)
 
 
-def _revoke_quietly(endpoints: OAuthEndpoints, client_id: str, tokens: TokenSet) -> None:
+def revoke_unkept(endpoints: OAuthEndpoints, client_id: str, tokens: TokenSet) -> None:
     """A sign-in the app will not keep should not stay valid at X either."""
     try:
-        if tokens.refresh_token:
-            oauth.revoke(endpoints.revoke_url, client_id, tokens.refresh_token, "refresh_token")
-        oauth.revoke(endpoints.revoke_url, client_id, tokens.access_token, "access_token")
+        revoke_tokens(endpoints.revoke_url, client_id, tokens)
     except OAuthError as exc:
         log.info("could not revoke an unused sign-in (%s)", exc.error)

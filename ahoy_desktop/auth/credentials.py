@@ -65,6 +65,9 @@ class AccountTokens:
             except OAuthError as exc:
                 if exc.offline:
                     raise XApiError("Could not reach X to renew the sign-in.", retryable=True) from None
+                if exc.temporary:
+                    raise XApiError(f"X could not renew the sign-in just now ({exc.error}); the next sync tries "
+                                    "again.", retryable=True) from None
                 self._lose(f"X refused to renew the sign-in ({exc.error}); reconnect the account.")
             if not fresh.refresh_token:  # keep the old one rather than lose the ability to refresh
                 fresh = TokenSet(fresh.access_token, tokens.refresh_token, fresh.expires_at, fresh.scope)

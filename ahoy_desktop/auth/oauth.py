@@ -55,9 +55,9 @@ class OAuthError(Exception):
         return self.error == "network"
 
     @property
-    def refused(self) -> bool:
-        """The grant itself is no good: signing in again is the only way on."""
-        return self.error in ("invalid_grant", "invalid_client", "unauthorized_client", "invalid_request")
+    def temporary(self) -> bool:
+        """X's trouble, not the grant's (unreachable, 5xx, 429, an unreadable answer): try again later."""
+        return self.offline or self.status == 429 or self.error == "invalid_response"
 
 
 def exchange_code(endpoints: OAuthEndpoints, client_id: str, code: str, verifier: str, redirect_uri: str,

@@ -15,7 +15,7 @@ from ..db.models import PendingRevocation, database_proxy
 from ..db.sqlite import write_transaction
 from . import oauth
 from .oauth import OAuthError
-from .tokens import TokenStore, TokenStoreError
+from .tokens import TokenSet, TokenStore, TokenStoreError
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +46,35 @@ def retry_revocations(store: TokenStore) -> int:
             continue
         if tokens is not None:
             try:
-                if tokens.refresh_token:
-                    oauth.revoke(row.revoke_url, row.client_id, tokens.refresh_token, "refresh_token")
-                oauth.revoke(row.revoke_url, row.client_id, tokens.access_token, "access_token")
+                revoke_tokens(row.revoke_url, row.client_id, tokens)
             except OAuthError as exc:
-                if exc.offline:
-                    _note_failure(row, str(exc))
-                    waiting += 1
-                    continue
-                log.info("X refused a revocation (%s); the token is no longer valid anyway", exc.error)
+                _note_failure(row, str(exc))
+                waiting += 1
+                continue
             store.delete(row.token_key)
         with write_transaction(database_proxy):
             PendingRevocation.delete().where(PendingRevocation.id == row.id).execute()
     return waiting
+
+
+def revoke_tokens(revoke_url: str, client_id: str, tokens: TokenSet) -> None:
+    """Revoke the refresh and the access token, each even when X refuses the other.
+
+    Raises OAuthError (``offline``) when X could not be reached: try again later.
+    """
+    unreachable = None
+    for token, hint in ((tokens.refresh_token, "refresh_token"), (tokens.access_token, "access_token")):
+        if not token:
+            continue
+        try:
+            oauth.revoke(revoke_url, client_id, token, hint)
+        except OAuthError as exc:
+            if exc.offline:
+                unreachable = exc
+            else:
+                log.info("X refused to revoke a %s (%s); it is no longer valid anyway", hint, exc.error)
+    if unreachable is not None:
+        raise unreachable
 
 
 def _note_failure(row: PendingRevocation, message: str) -> None:

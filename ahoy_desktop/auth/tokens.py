@@ -147,7 +147,43 @@ class FileTokenStore:
         os.replace(temp, self.path)
 
 
-TokenStore = KeyringTokenStore | FileTokenStore
+class ChosenTokenStore:
+    """The store the user chose, still finding tokens an earlier choice left in the other one.
+
+    Saving moves a token set into the chosen store and out of the other, so
+    changing the choice never strands a sign-in (nor a revocation) behind it.
+    """
+
+    def __init__(self, chosen: KeyringTokenStore | FileTokenStore, other: KeyringTokenStore | FileTokenStore):
+        self.chosen = chosen
+        self.other = other
+        self.kind = chosen.kind
+
+    def load(self, key: str) -> TokenSet | None:
+        tokens = self.chosen.load(key)
+        if tokens is None and self._other_in_use():
+            tokens = self.other.load(key)
+        return tokens
+
+    def save(self, key: str, tokens: TokenSet) -> None:
+        self.chosen.save(key, tokens)
+        self._forget_in_other(key)
+
+    def delete(self, key: str) -> None:
+        self.chosen.delete(key)
+        self._forget_in_other(key)
+
+    def _other_in_use(self) -> bool:
+        if self.other.kind == FILE:
+            return self.other.path.exists()
+        return keychain_status().available
+
+    def _forget_in_other(self, key: str) -> None:
+        if self._other_in_use():
+            self.other.delete(key)
+
+
+TokenStore = ChosenTokenStore | KeyringTokenStore | FileTokenStore
 
 
 def token_file_path() -> Path:
@@ -156,20 +192,7 @@ def token_file_path() -> Path:
     return data_dir() / "x-tokens.json"
 
 
-def open_token_store(kind: str) -> TokenStore:
+def open_token_store(kind: str) -> ChosenTokenStore:
     """The store the user chose; the keychain unless they explicitly picked the file."""
-    if kind == FILE:
-        return FileTokenStore(token_file_path())
-    return KeyringTokenStore()
-
-
-class NoKeychain(TokenStoreError):
-    """There is no keychain, and the user has not chosen the file store."""
-
-
-def require_store(kind: str) -> TokenStore:
-    """The chosen store, or NoKeychain when the keychain is the choice and none exists."""
-    store = open_token_store(kind)
-    if store.kind == KEYRING and not keychain_status().available:
-        raise NoKeychain("No keychain is available to keep the sign-in tokens.")
-    return store
+    keychain, file = KeyringTokenStore(), FileTokenStore(token_file_path())
+    return ChosenTokenStore(file, keychain) if kind == FILE else ChosenTokenStore(keychain, file)

@@ -100,9 +100,11 @@ class OAuthProvider:
         form = {k: v[0] for k, v in parse_qs(form_body.decode("utf-8", "replace")).items()}
         token = form.get("token", "")
         with self._lock:
-            found = self._access.pop(token, None) or self._refresh.pop(token, None)
-        if found is not None and found.client_id != form.get("client_id"):
-            return _error("invalid_client", "the token belongs to another client")
+            found = self._access.get(token) or self._refresh.get(token)
+            if found is not None and found.client_id != form.get("client_id"):
+                return _error("invalid_client", "the token belongs to another client")  # and it stays valid
+            self._access.pop(token, None)
+            self._refresh.pop(token, None)
         return OAuthReply(200, {"revoked": True})
 
     # -- checks the API side makes -------------------------------------------
@@ -116,6 +118,13 @@ class OAuthProvider:
         """X may end an access token early: every one issued so far stops working."""
         with self._lock:
             self._access.clear()
+
+    def live_grants(self) -> tuple[int, int]:
+        """How many access and refresh tokens X would still accept: a sign-in the app dropped shows here."""
+        now = self.clock.timestamp()
+        with self._lock:
+            return (sum(1 for g in self._access.values() if g.expires is not None and now < g.expires),
+                    sum(1 for g in self._refresh.values() if not g.used))
 
     def is_live_refresh_token(self, token: str) -> bool:
         with self._lock:

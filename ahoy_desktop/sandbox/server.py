@@ -167,7 +167,7 @@ class SandboxServer:
         ``stall_seconds`` of real time before answering (past a client's
         timeout), "cut" sends the headers and half the body and then closes
         the connection, "drop" resets it without answering at all."""
-        if endpoint_key not in self.limits:
+        if endpoint_key not in self.limits and endpoint_key not in PATHS.values():
             raise KeyError(f"unknown endpoint key {endpoint_key!r}")
         if network not in FAULT_NETWORK:
             raise ValueError(f"unknown network fault {network!r}; one of {FAULT_NETWORK}")
@@ -175,6 +175,11 @@ class SandboxServer:
             self._faults.setdefault(endpoint_key, []).append(
                 _Fault(status, body, dict(headers or {}), after, times, raw_body, network, stall_seconds)
             )
+
+    def clear_faults(self) -> None:
+        """The trouble is over: every endpoint answers normally again."""
+        with self._lock:
+            self._faults.clear()
 
     def set_window(self, seconds: float) -> None:
         """Change the window length; current windows end ``seconds`` after they began."""
@@ -188,7 +193,8 @@ class SandboxServer:
         """Answer one request: (endpoint key for stats, outcome)."""
         url = urlsplit(target)
         if url.path in PATHS:
-            return PATHS[url.path], self._handle_oauth(method, url, body)
+            key = PATHS[url.path]
+            return key, self._take_fault(key) or self._handle_oauth(method, url, body)
         found = route(url.path.rstrip("/") or "/")
         if found is None:
             return "unknown", _Outcome(404, problem(404, "Not Found Error", f"Could not find the resource {url.path}."))
@@ -247,16 +253,18 @@ class SandboxServer:
             fault.times -= 1
             if fault.times <= 0:
                 queue.pop(0)
-            window = self._windows.get(key)
-            now = self.clock.timestamp()
-            reset = window.end if window and now < window.end else now + self.window_seconds
-            limit = self.limits[key]
-            used = window.used if window and now < window.end else 0
-            headers: dict[str, str | None] = {
-                "x-rate-limit-limit": str(limit),
-                "x-rate-limit-remaining": "0" if fault.status == 429 else str(max(0, limit - used)),
-                "x-rate-limit-reset": str(math.ceil(reset)),
-            }
+            headers: dict[str, str | None] = {}
+            limit = self.limits.get(key)
+            if limit is not None:  # the sign-in endpoints carry no rate-limit headers
+                window = self._windows.get(key)
+                now = self.clock.timestamp()
+                reset = window.end if window and now < window.end else now + self.window_seconds
+                used = window.used if window and now < window.end else 0
+                headers = {
+                    "x-rate-limit-limit": str(limit),
+                    "x-rate-limit-remaining": "0" if fault.status == 429 else str(max(0, limit - used)),
+                    "x-rate-limit-reset": str(math.ceil(reset)),
+                }
         headers.update({k.lower(): v for k, v in fault.headers.items()})
         body = fault.body
         if body is None:
