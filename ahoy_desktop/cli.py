@@ -12,7 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .accounts import active_accounts
+from .accounts import account_summaries, active_accounts
 from .backups import newest_backup, run_daily_backup
 from .clock import Clock, parse_iso
 from .db import WorkspaceCorrupt, WorkspaceTooNew, close_db
@@ -97,9 +97,13 @@ def run_sync(args) -> int:
             except (ValueError, OSError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
-        accounts = active_accounts()
+        accounts = active_accounts(clock.now())
+        held = [s for s in account_summaries(now=clock.now()) if s.blocked is not None]
+        for summary in held:  # an X account waiting for approval, a reconnect or next month: say so
+            print(f"@{summary.account.username}: {summary.blocked[0]} - {summary.blocked[1]}", file=sys.stderr)
         if not accounts:
-            print(f"{session.path}: no connected account. Use --sample or --world FILE.", file=sys.stderr)
+            if not held:
+                print(f"{session.path}: no connected account. Use --sample or --world FILE.", file=sys.stderr)
             return 1
         options = SyncOptions(own_posts_days=settings.get(OWN_POSTS_DAYS),
                               wait_limit_seconds=settings.get(RATE_WAIT_LIMIT_MINUTES) * 60)

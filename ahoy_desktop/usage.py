@@ -106,6 +106,7 @@ class Usage:
     endpoints: dict[str, EndpointUsage] = field(default_factory=dict)
     cost_by_day: dict[str, float] = field(default_factory=dict)
     requests_by_day: dict[str, int] = field(default_factory=dict)
+    days: dict[str, dict[str, EndpointUsage]] = field(default_factory=dict)  # UTC day -> endpoint -> figures
 
     @property
     def requests(self) -> int:
@@ -128,27 +129,27 @@ class Meter:
         self._seen: set[tuple] = set()
 
     def add(self, usage: Usage, account_id, day: str, endpoint: str, status: int, data_ids, include_ids) -> float:
-        entry = usage.endpoints.get(endpoint)
-        if entry is None:
-            entry = usage.endpoints[endpoint] = EndpointUsage(endpoint, price_name=self.prices.data_price(endpoint)[0])
-        entry.requests += 1
-        usage.requests_by_day[day] = usage.requests_by_day.get(day, 0) + 1
-        if status >= 400 or status == 0:
-            entry.failed += 1
         data_ids, include_ids = data_ids or [], include_ids or []
         kind = "user" if endpoint in USER_DATA else "post"
-        _, unit = self.prices.data_price(endpoint)
+        price_name, unit = self.prices.data_price(endpoint)
         fresh_data = self._fresh(account_id, day, kind, data_ids)
         fresh_includes = self._fresh(account_id, day, "user", include_ids)
-        entry.data_read += len(data_ids)
-        entry.includes_read += len(include_ids)
-        entry.data_billed += fresh_data
-        entry.includes_billed += fresh_includes
-        cost = fresh_data * unit + fresh_includes * self.prices.user
-        entry.data_cost += fresh_data * unit
-        entry.includes_cost += fresh_includes * self.prices.user
-        usage.cost_by_day[day] = usage.cost_by_day.get(day, 0.0) + cost
-        return cost
+        data_cost, includes_cost = fresh_data * unit, fresh_includes * self.prices.user
+        day_endpoints = usage.days.setdefault(day, {})
+        for entry in (usage.endpoints.setdefault(endpoint, EndpointUsage(endpoint, price_name=price_name)),
+                      day_endpoints.setdefault(endpoint, EndpointUsage(endpoint, price_name=price_name))):
+            entry.requests += 1
+            if status >= 400 or status == 0:
+                entry.failed += 1
+            entry.data_read += len(data_ids)
+            entry.includes_read += len(include_ids)
+            entry.data_billed += fresh_data
+            entry.includes_billed += fresh_includes
+            entry.data_cost += data_cost
+            entry.includes_cost += includes_cost
+        usage.requests_by_day[day] = usage.requests_by_day.get(day, 0) + 1
+        usage.cost_by_day[day] = usage.cost_by_day.get(day, 0.0) + data_cost + includes_cost
+        return data_cost + includes_cost
 
     def cost_of(self, account_id, day: str, endpoint: str, data_ids, include_ids) -> float:
         return self.add(Usage(day, day), account_id, day, endpoint, 200, data_ids, include_ids)

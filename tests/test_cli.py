@@ -81,3 +81,22 @@ def test_export_to_a_folder_that_does_not_exist_says_so(tmp_path):
 
     assert result.returncode == 1
     assert "could not be written" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_x_account_held_back_is_named_with_why(tmp_path, db_path, clock, sandbox, real_world):
+    """Cron's log says what to do, not that nothing is connected."""
+    from ahoy_desktop.auth.credentials import mark_reconnect_needed
+    from ahoy_desktop.auth.oauth import OAuthEndpoints
+    from ahoy_desktop.auth.tokens import FILE, open_token_store
+    from ahoy_desktop.workspace import connect_x_account
+
+    from .oauth_support import sandbox_sign_in
+
+    server = sandbox(real_world)
+    account, _ = connect_x_account(sandbox_sign_in(server, clock), open_token_store(FILE), clock,
+                                   sandbox_world=str(REAL_WORLD), endpoints=OAuthEndpoints.at(server.base_url))
+    mark_reconnect_needed(account.id, "X refused to renew the sign-in (invalid_grant); reconnect the account.")
+    result = cli("sync", "--db", db_path, "--now", NOW, check=False)
+    assert result.returncode == 1
+    assert f"@{account.username}: reconnect_needed" in result.stderr
+    assert "no connected account" not in result.stderr

@@ -139,3 +139,41 @@ def test_the_first_import_estimate(real_world):
     assert estimate.cost == pytest.approx(800 * 0.001 + 50 * 0.001 + 800 * 0.010 + 0.001)
     public = estimate_first_import(user, Prices(owns_app=False))
     assert public.cost == pytest.approx(800 * 0.005 + 50 * 0.005 + 800 * 0.010 + 0.010)
+
+
+def test_the_usage_dialog_shows_each_day_per_endpoint_as_the_sandbox_counted_it(
+        app_context, qtbot, sandbox, real_world, memory_keyring):
+    """An X account over two UTC days, the second with a 503 on the way: the figures are X's own counts."""
+    from ui.usage_view import COL_DAY, COL_ENDPOINT, COL_READ, COL_REQUESTS, UsageDialog
+
+    clock, settings = app_context.clock, app_context.settings
+    server = sandbox(real_world, oauth_required=True)
+    account, host = connect_x(server, clock)
+    set_monthly_budget(0)
+    sync_account(account, host, clock, settings=settings)
+    first_day, served_first = clock.now().strftime("%Y-%m-%d"), server.stats()
+    server.reset_stats()
+    clock.set(clock.now().replace(hour=0, minute=30) + timedelta(days=1))
+    server.inject_fault("users/:id/mentions", status=503)
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+    second_day, served_second = clock.now().strftime("%Y-%m-%d"), server.stats()
+    assert served_second["users/:id/mentions"]["statuses"].get(503) == 1
+    assert served_second.pop("oauth2/token")["requests"] == 1  # the sign-in renewed: free, and not API usage
+
+    dialog = UsageDialog(app_context, account.id)
+    qtbot.addWidget(dialog)
+    table = dialog.days_table
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    for day, served in ((first_day, served_first), (second_day, served_second)):
+        shown = {row[COL_ENDPOINT + 1]: row for row in rows if row[COL_DAY] == day}
+        assert set(shown) == set(served) | {"Day total"}, day
+        for endpoint, stats in served.items():
+            assert int(shown[endpoint][COL_REQUESTS + 1]) == stats["requests"], (day, endpoint)
+            read = stats["resources"]["users"] if endpoint in USER_DATA else stats["resources"]["tweets"]
+            assert int(shown[endpoint][COL_READ + 1]) == read, (day, endpoint)
+        assert int(shown["Day total"][COL_REQUESTS + 1]) == sum(s["requests"] for s in served.values())
+    month = dialog.month_table
+    total_row = [month.item(month.rowCount() - 1, c).text() for c in range(month.columnCount())]
+    assert total_row[COL_ENDPOINT] == "Total"
+    assert int(total_row[COL_REQUESTS]) == sum(s["requests"] for s in (*served_first.values(),
+                                                                         *served_second.values()))

@@ -23,6 +23,7 @@ from ahoy_desktop.db.models import Account
 from .context import AppContext
 
 COL_ENDPOINT, COL_REQUESTS, COL_READ, COL_INCLUDED, COL_CHARGED, COL_PRICE, COL_COST = range(7)
+COL_DAY = 0  # the Per day table: the day first, then the endpoint table's columns
 
 
 def money(value: float) -> str:
@@ -87,36 +88,42 @@ class UsageDialog(QDialog):
                                      "you own the developer app.").replace("%1", money(self.prices.owned_read)))
         return " ".join(notes)
 
-    def _endpoint_table(self, figures: usage.Usage) -> QTableWidget:
-        headers = [self.tr("Endpoint"), self.tr("Requests"), self.tr("Resources read"), self.tr("Included users"),
-                   self.tr("Charged"), self.tr("Priced as"), self.tr("Estimated cost")]
-        rows = sorted(figures.endpoints.values(), key=lambda e: -e.cost)
-        table = QTableWidget(len(rows) + 1, len(headers))
-        table.setHorizontalHeaderLabels(headers)
+    def _headers(self) -> list[str]:
+        return [self.tr("Endpoint"), self.tr("Requests"), self.tr("Resources read"), self.tr("Included users"),
+                self.tr("Charged"), self.tr("Priced as"), self.tr("Estimated cost")]
+
+    def _row(self, entry: usage.EndpointUsage) -> list:
         names = {"owned_read": self.tr("owned read"), "post": self.tr("post"), "user": self.tr("user"),
                  "liker": self.tr("like"), "follower": self.tr("follower")}
-        for row, entry in enumerate(rows):
-            values = [entry.endpoint, entry.requests, entry.data_read, entry.includes_read,
-                      entry.data_billed + entry.includes_billed, names.get(entry.price_name, entry.price_name),
-                      money(entry.cost)]
-            for column, value in enumerate(values):
-                table.setItem(row, column, QTableWidgetItem(str(value)))
-        total = [self.tr("Total"), figures.requests, sum(e.data_read for e in rows),
-                 sum(e.includes_read for e in rows), sum(e.data_billed + e.includes_billed for e in rows), "",
-                 money(figures.cost)]
-        for column, value in enumerate(total):
-            table.setItem(len(rows), column, QTableWidgetItem(str(value)))
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.resizeColumnsToContents()
-        return table
+        return [entry.endpoint, entry.requests, entry.data_read, entry.includes_read,
+                entry.data_billed + entry.includes_billed, names.get(entry.price_name, entry.price_name),
+                money(entry.cost)]
+
+    def _total_row(self, label: str, entries: list[usage.EndpointUsage]) -> list:
+        return [label, sum(e.requests for e in entries), sum(e.data_read for e in entries),
+                sum(e.includes_read for e in entries), sum(e.data_billed + e.includes_billed for e in entries), "",
+                money(sum(e.cost for e in entries))]
+
+    def _endpoint_table(self, figures: usage.Usage) -> QTableWidget:
+        entries = sorted(figures.endpoints.values(), key=lambda e: -e.cost)
+        return self._table(self._headers(), [self._row(e) for e in entries] + [
+            self._total_row(self.tr("Total"), entries)])
 
     def _days_table(self, figures: usage.Usage) -> QTableWidget:
-        days = sorted(figures.requests_by_day)
-        table = QTableWidget(len(days), 3)
-        table.setHorizontalHeaderLabels([self.tr("UTC day"), self.tr("Requests"), self.tr("Estimated cost")])
-        for row, day in enumerate(days):
-            for column, value in enumerate((day, figures.requests_by_day[day],
-                                            money(figures.cost_by_day.get(day, 0.0)))):
+        """Each UTC day, newest first: its endpoints, then the day's total."""
+        rows = []
+        for day in sorted(figures.days, reverse=True):
+            entries = sorted(figures.days[day].values(), key=lambda e: e.endpoint)
+            rows += [[day, *self._row(e)] for e in entries]
+            rows.append([day, *self._total_row(self.tr("Day total"), entries)])
+        return self._table([self.tr("UTC day"), *self._headers()], rows)
+
+    @staticmethod
+    def _table(headers: list[str], rows: list[list]) -> QTableWidget:
+        table = QTableWidget(len(rows), len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
                 table.setItem(row, column, QTableWidgetItem(str(value)))
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.resizeColumnsToContents()
