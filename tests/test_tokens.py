@@ -24,7 +24,7 @@ from ahoy_desktop.auth.tokens import (
     keychain_status,
     open_token_store,
 )
-from ahoy_desktop.db.models import Activity, Member, PendingRevocation
+from ahoy_desktop.db.models import Account, Activity, Member, PendingRevocation
 from ahoy_desktop.usage import set_monthly_budget
 from ahoy_desktop.workspace import approve_first_import, connect_x_account, sync_account
 
@@ -247,3 +247,72 @@ def test_a_sign_in_left_in_the_keychain_by_an_earlier_choice_still_syncs_and_dis
     disconnect_account(account.id, keep_data=True, clock=clock, host=host, tokens=open_token_store(FILE))
     assert memory_keyring.entries == {}
     assert not server.oauth.is_live_refresh_token(tokens.refresh_token)
+
+
+@pytest.fixture
+def app_logging():
+    """The app's own log set-up (file in the data folder, redaction), undone afterwards."""
+    import logging
+
+    from ui.app import _set_up_logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    _set_up_logging()
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def test_no_token_of_a_whole_sign_in_life_reaches_any_file(db_path, sandbox, real_world, clock, settings,
+                                                           memory_keyring, isolated_user_files, app_logging):
+    """Sign in, sync, a 401 and its refresh, a refresh before expiry, a crash that quotes a token, disconnect:
+    the database, settings, the app's log and the crash log hold none of the tokens X ever issued."""
+    import logging
+
+    from ui.crash_dialog import crash_details, write_crash_log
+
+    from ahoy_desktop.settings import X_CLIENT_ID
+
+    settings.set(X_CLIENT_ID, CLIENT_ID)
+    server = sandbox(real_world, oauth_required=True)
+    issued: set[str] = set()
+
+    def remember():
+        for value in memory_keyring.entries.values():
+            tokens = TokenSet.from_json(value)
+            issued.update({tokens.access_token, tokens.refresh_token})
+
+    account, host = connect_x(server, clock)
+    remember()
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+    server.oauth.expire_access_tokens()
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+    remember()
+    clock.set(stored_tokens(memory_keyring).expires_at - timedelta(minutes=1))
+    assert sync_account(account, host, clock, settings=settings).outcome == "ok"
+    remember()
+    assert server.oauth.refresh_grants == 2 and len(issued) == 6
+    secret = sorted(issued)[0]
+    logging.getLogger("ahoy_desktop.test").warning("X answered 401 for Authorization: Bearer %s", secret)
+    try:
+        raise RuntimeError(f"token endpoint said: refresh_token={secret}")
+    except RuntimeError as exc:
+        crash_log = write_crash_log(crash_details(type(exc), exc, exc.__traceback__))
+    disconnect_account(account.id, keep_data=True, clock=clock, host=host)
+    settings.sync()
+    Account.select().count()
+
+    files = [p for p in db_path.parent.glob(db_path.name + "*")]
+    files += [p for p in isolated_user_files.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"ahoy-desktop.log", crash_log.name, db_path.name} <= names
+    assert "settings.ini" in names
+    for path in files:
+        data = path.read_bytes()
+        for token in issued:
+            assert token.encode() not in data, f"a token leaked into {path}"
+    assert "[redacted]" in (isolated_user_files / "data" / "ahoy-desktop.log").read_text()
