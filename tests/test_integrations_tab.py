@@ -193,6 +193,24 @@ def test_disconnect_keeping_then_deleting_the_data(synced_context, qtbot, monkey
     assert changes[-1].accounts_changed == {account_id} and changes[-1].members_updated
 
 
+def test_the_disconnect_question_keeps_the_data_when_the_user_just_presses_enter(synced_context, qtbot,
+                                                                                 monkeypatch):
+    tab = open_tab(qtbot, synced_context)
+    card = only_card(tab)
+    asked = []
+
+    def press_enter(box):
+        asked.append(box.defaultButton().text())
+        box.defaultButton().click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", press_enter)
+    qtbot.mouseClick(card.disconnect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card.status_label.text() == "Disconnected — data kept", timeout=10_000)
+    assert asked == ["Keep data"]
+    assert Activity.select().count() > 0
+
+
 def test_disconnect_and_delete_straight_away(synced_context, qtbot, monkeypatch):
     tab = open_tab(qtbot, synced_context)
     card = only_card(tab)

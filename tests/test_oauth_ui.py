@@ -53,6 +53,9 @@ def test_connecting_shows_who_and_the_first_import_estimate(app_context, qtbot, 
     assert dialog.pages.currentIndex() == PAGE_DONE
     assert f"@{real_world['me']['username']}" in dialog.done_label.text()
     assert "$" in dialog.estimate_label.text()
+    assert "$0.001 a post" in dialog.estimate_label.text()  # owned reads: the user's own developer app
+    assert "priced as owned reads" in dialog.estimate_label.text()
+    assert "priced as likes" in dialog.estimate_label.text()  # where X's pages disagree, which price it used
     assert not dialog.later_button.isHidden()  # above the threshold: the user decides
     dialog.import_button.click()
     assert emitted == [(account_id, True)]

@@ -41,6 +41,7 @@ from ahoy_desktop.workspace import approve_first_import, connect_x_account
 from ahoy_desktop.xapi.client import XApiError
 
 from .context import AppContext
+from .usage_view import money, price_notes
 from .x_settings_page import XSettingsDialog, no_keychain_text
 
 log = logging.getLogger(__name__)
@@ -274,13 +275,16 @@ class ConnectXDialog(QDialog):
         self.done_label.setText(self.tr("Connected %1 (@%2).").replace("%1", user.get("name", ""))
                                 .replace("%2", user.get("username", "")))
         settings = self.context.settings
-        estimate = usage.estimate_first_import(user, usage.Prices.from_settings(settings))
-        self.estimate_label.setText(self.tr(
+        prices = usage.Prices.from_settings(settings)
+        estimate = usage.estimate_first_import(user, prices)
+        self.estimate_label.setText(" ".join([self.tr(
             "The first import is estimated at up to $%1 under X's pay-per-use prices: %2 mentions, %3 of your "
-            "posts and %4 people. Likes, retweets and quotes of your posts come on top. This workspace's "
-            "monthly budget still stops any sync that would pass it.")
+            "posts and %4 people (at %5 a post and %6 a person). Likes, retweets and quotes of your posts come "
+            "on top. This workspace's monthly budget still stops any sync that would pass it.")
             .replace("%1", f"{estimate.cost:.2f}").replace("%2", str(estimate.mention_posts))
-            .replace("%3", str(estimate.own_posts)).replace("%4", str(estimate.users)))
+            .replace("%3", str(estimate.own_posts)).replace("%4", str(estimate.users))
+            .replace("%5", money(prices.data_price("users/:id/mentions")[1])).replace("%6", money(prices.user)),
+            *price_notes(self, prices)]))
         self.pages.setCurrentIndex(PAGE_DONE)
         if estimate.cost <= settings.get(X_CONFIRM_IMPORT_ABOVE):
             approve_first_import(account_id)

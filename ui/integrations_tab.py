@@ -41,7 +41,7 @@ from ahoy_desktop.changes import Changes
 from ahoy_desktop.db import close_db
 from ahoy_desktop.sync.engine import SyncProgress, SyncReport
 from ahoy_desktop.sync.lock import SyncBusy
-from ahoy_desktop.workspace import approve_first_import
+from ahoy_desktop.workspace import approve_first_import, token_store
 from ahoy_desktop.xapi.client import XApiError
 
 from .account_card import AccountCard, muted
@@ -506,7 +506,8 @@ class IntegrationsTab(QWidget):
         card = self.cards[account_id]
         card.set_busy(self.tr("Disconnecting…") if keep_data else self.tr("Deleting data…"))
         clock, host = self.context.clock, self.context.session.host
-        self._run(lambda: disconnect_account(account_id, keep_data, clock=clock, host=host),
+        tokens = token_store(self.context.settings)
+        self._run(lambda: disconnect_account(account_id, keep_data, clock=clock, host=host, tokens=tokens),
                   self._disconnected, lambda exc: self._disconnect_failed(account_id, exc))
 
     def _disconnected(self, result: DisconnectResult) -> None:

@@ -63,7 +63,7 @@ class SyncWorker(QObject):
                 if account is None or account.disconnected_at is not None:
                     continue
                 report = sync_account(account, session.host, session.clock, options=options,
-                                      progress=self.progress.emit, cancel=self.cancel)
+                                      progress=self.progress.emit, cancel=self.cancel, settings=settings)
             except SyncBusy as exc:
                 self.account_failed.emit(account_id, str(exc))
                 continue

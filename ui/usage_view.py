@@ -30,6 +30,19 @@ def money(value: float) -> str:
     return f"${value:,.3f}"
 
 
+def price_notes(widget: QWidget, prices: usage.Prices) -> list[str]:
+    """Which price an estimate used where X's pages disagree, in words."""
+    notes = []
+    for code in prices.notes():
+        if code == "liker_as_like":
+            notes.append(widget.tr("Liking users are priced as likes (%1); X's pages also list users at %2.")
+                         .replace("%1", money(prices.liker)).replace("%2", money(prices.user)))
+        elif code == "owned_reads":
+            notes.append(widget.tr("Your own posts, mentions and profile are priced as owned reads (%1), since "
+                                   "you own the developer app.").replace("%1", money(prices.owned_read)))
+    return notes
+
+
 class UsageDialog(QDialog):
     def __init__(self, context: AppContext, account_id: int, parent: QWidget | None = None):
         super().__init__(parent)
@@ -77,16 +90,9 @@ class UsageDialog(QDialog):
             "%1", money(workspace_cost))
 
     def _notes(self) -> str:
-        notes = [self.tr("Estimates from the request log, under the prices in Settings. X charges a resource "
-                         "once per UTC day, whichever request read it.")]
-        for code in self.prices.notes():
-            if code == "liker_as_like":
-                notes.append(self.tr("Liking users are priced as likes (%1); X's pages also list users at %2.")
-                             .replace("%1", money(self.prices.liker)).replace("%2", money(self.prices.user)))
-            elif code == "owned_reads":
-                notes.append(self.tr("Your own posts, mentions and profile are priced as owned reads (%1), since "
-                                     "you own the developer app.").replace("%1", money(self.prices.owned_read)))
-        return " ".join(notes)
+        return " ".join([self.tr("Estimates from the request log, under the prices in Settings. X charges a "
+                                 "resource once per UTC day, whichever request read it."),
+                         *price_notes(self, self.prices)])
 
     def _headers(self) -> list[str]:
         return [self.tr("Endpoint"), self.tr("Requests"), self.tr("Resources read"), self.tr("Included users"),

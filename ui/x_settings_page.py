@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QSpinBox,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -160,6 +161,9 @@ class XSettingsPage(QWidget):
             self.price_boxes[setting.key].setValue(settings.get(setting))
         self.confirm_box.setValue(settings.get(X_CONFIRM_IMPORT_ABOVE))
         self.tray_box.setChecked(settings.get(KEEP_SYNCING_IN_TRAY))
+        if not QSystemTrayIcon.isSystemTrayAvailable():  # closing the window would simply quit
+            self.tray_box.setEnabled(False)
+            self.tray_box.setToolTip(self.tr("This desktop has no system tray, so closing the window quits."))
         self.store_combo.setCurrentIndex(max(0, self.store_combo.findData(settings.get(X_TOKEN_STORE))))
         status = keychain_status()
         if status.available:
