@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from peewee import fn
+
 from .db import get_info, set_info
 from .db.models import Account, RequestLog
 from .settings import (
@@ -273,13 +275,11 @@ class BudgetGuard:
         self.page_size = page_size
         self.meter = Meter(prices)
         first, last = month_of(now)
-        self.spent = 0.0
-        month = usage(None, first, last, prices)
-        self.spent = month.cost
+        self.spent = usage(None, first, last, prices).cost
+        self.last_seen = RequestLog.select(fn.MAX(RequestLog.id)).scalar() or 0
         today = now.strftime("%Y-%m-%d")
-        for row in (RequestLog.select(RequestLog.endpoint, RequestLog.resource_ids, RequestLog.included_user_ids)
-                    .where(RequestLog.account == account_id, RequestLog.utc_day == today).namedtuples()):
-            self.meter.cost_of(account_id, today, row.endpoint, _ids(row.resource_ids), _ids(row.included_user_ids))
+        for row in self._x_requests().where(RequestLog.utc_day == today, RequestLog.id <= self.last_seen):
+            self._charge(row)  # what was read today is not charged again today
 
     def worst_case(self, endpoint: str) -> float:
         _, unit = self.prices.data_price(endpoint)
@@ -287,7 +287,25 @@ class BudgetGuard:
         return self.page_size * (unit + includes)
 
     def allows(self, endpoint: str) -> bool:
-        return self.budget <= 0 or self.spent + self.worst_case(endpoint) <= self.budget
+        if self.budget <= 0:
+            return True
+        self._add_other_syncs()
+        return self.spent + self.worst_case(endpoint) <= self.budget
+
+    def _add_other_syncs(self) -> None:
+        """Another account's sync (in this process or a scheduled one) spends from the same budget meanwhile."""
+        for row in self._x_requests().where(RequestLog.id > self.last_seen, RequestLog.account != self.account_id):
+            self.spent += self._charge(row)
+            self.last_seen = max(self.last_seen, row.id)
+
+    def _x_requests(self):
+        return (RequestLog.select(RequestLog.id, RequestLog.account, RequestLog.utc_day, RequestLog.endpoint,
+                                  RequestLog.resource_ids, RequestLog.included_user_ids)
+                .join(Account).where(Account.credential_kind == "x").order_by(RequestLog.id).namedtuples())
+
+    def _charge(self, row) -> float:
+        return self.meter.cost_of(row.account, row.utc_day, row.endpoint, _ids(row.resource_ids),
+                                  _ids(row.included_user_ids))
 
     def note(self, now: datetime, endpoint: str, data_ids: list[str], include_ids: list[str]) -> None:
         self.spent += self.meter.cost_of(self.account_id, now.strftime("%Y-%m-%d"), endpoint, data_ids, include_ids)

@@ -273,9 +273,8 @@ def test_no_token_of_a_whole_sign_in_life_reaches_any_file(db_path, sandbox, rea
     the database, settings, the app's log and the crash log hold none of the tokens X ever issued."""
     import logging
 
-    from ui.crash_dialog import crash_details, write_crash_log
-
     from ahoy_desktop.settings import X_CLIENT_ID
+    from ui.crash_dialog import crash_details, write_crash_log
 
     settings.set(X_CLIENT_ID, CLIENT_ID)
     server = sandbox(real_world, oauth_required=True)

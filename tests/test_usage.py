@@ -113,6 +113,30 @@ def test_a_sync_stops_before_it_passes_the_budget(db_path, sandbox, real_world, 
     assert sync_account(account, host, clock, settings=settings).outcome == "ok"
 
 
+def test_the_budget_counts_what_another_account_spends_meanwhile(db_path, sandbox, real_world, clock, settings,
+                                                                 memory_keyring):
+    """Two X accounts of one workspace, synced side by side (the app and a cron job): one budget."""
+    from ahoy_desktop.usage import BudgetGuard
+
+    server = sandbox(real_world)
+    endpoints = OAuthEndpoints.at(server.base_url)
+    first, _ = connect_x_account(sandbox_sign_in(server, clock), KeyringTokenStore(), clock, sandbox_world="a",
+                                 endpoints=endpoints)
+    second, _ = connect_x_account(sandbox_sign_in(server, clock), KeyringTokenStore(), clock, sandbox_world="b",
+                                  endpoints=endpoints)
+    approve_first_import(second.id)
+    set_monthly_budget(0)
+    prices = Prices.from_settings(settings)
+    guard = BudgetGuard(first.id, 5.0, prices, clock.now())
+    assert guard.allows("users/:id/mentions")
+
+    assert sync_account(second, FixedHost(server), clock, settings=settings).outcome == "ok"
+    month = usage(None, *month_of(clock.now()), prices).cost
+    assert month > 5.0
+    assert not guard.allows("users/:id/mentions")
+    assert guard.spent == pytest.approx(month)
+
+
 def test_the_monthly_cap_stops_syncing_until_next_month(db_path, sandbox, real_world, clock, settings,
                                                         memory_keyring):
     server = sandbox(real_world)
