@@ -15,7 +15,7 @@ from pathlib import Path
 from .accounts import account_summaries, active_accounts
 from .backups import newest_backup, run_daily_backup
 from .clock import Clock, parse_iso
-from .db import WorkspaceCorrupt, WorkspaceTooNew, close_db
+from .db import NotAWorkspace, WorkspaceCorrupt, WorkspaceTooNew, close_db
 from .db.models import Account
 from .member_io.csv_export import write_csv
 from .member_io.member_export import export_members
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sync":
             return run_sync(args)
         return run_export(args)
-    except WorkspaceTooNew as exc:
+    except (WorkspaceTooNew, NotAWorkspace) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except WorkspaceCorrupt as exc:

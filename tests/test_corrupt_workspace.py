@@ -166,5 +166,186 @@ def test_the_window_refuses_a_newer_workspace_with_a_clear_message(window, tmp_p
     assert not window.open_path(path)
 
     assert shown == [("Workspace not opened", f"This workspace was made by a newer version of Ahoy Desktop "
-                                              f"(schema 999; this version knows up to {LATEST_VERSION}).")]
+                                              f"(schema 999; this version knows up to {LATEST_VERSION}). "
+                                              "Update Ahoy Desktop to open it; the file was left as it was.")]
     assert path.read_bytes() == before
+
+
+# -- damage in the middle of a file ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_names_workspace(tmp_path_factory):
+    """A closed workspace of 3,000 members with long names: a few megabytes of member pages."""
+    from datetime import UTC, datetime
+
+    path = tmp_path_factory.mktemp("flips") / "source.ahoy.sqlite"
+    init_db(path)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    Member.insert_many([{"name": f"Person {i} " + "x" * 200, "x_handle": f"h{i}", "first_seen_at": now}
+                        for i in range(3000)]).execute()
+    close_db()
+    return path
+
+
+def flip_random_bytes(path, count: int, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    size = path.stat().st_size
+    with open(path, "r+b") as f:
+        for _ in range(count):
+            offset = rng.randrange(4096, size)
+            f.seek(offset)
+            byte = f.read(1)[0]
+            f.seek(offset)
+            f.write(bytes([byte ^ 0xFF]))
+
+
+def flip_run(path, offset: int, length: int = 64) -> None:
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        data = f.read(length)
+        f.seek(offset)
+        f.write(bytes(b ^ 0xFF for b in data))
+
+
+def read_everything(path) -> str | None:
+    """What a user's browsing would hit: every row of every table, and a search; the error, or None."""
+    con = sqlite3.connect(str(path))
+    try:
+        tables = [name for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+        for table in tables:
+            con.execute(f'SELECT * FROM "{table}"').fetchall()
+        con.execute("SELECT rowid FROM member_fts WHERE member_fts MATCH 'Person'").fetchall()
+        con.execute('SELECT * FROM "member" ORDER BY "name"').fetchall()
+        return None
+    except (sqlite3.Error, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        con.close()
+
+
+FLIPS = ([(f"20 random bytes, seed {seed}", lambda p, seed=seed: flip_random_bytes(p, 20, seed))
+          for seed in range(10)]
+         + [(f"64 bytes at the middle {k:+d} pages", lambda p, k=k: flip_run(p, p.stat().st_size // 2 + k * 4096 + 200))
+            for k in range(-40, 40, 7)])
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["big file closed cleanly", "small file or after a crash"])
+def test_bytes_flipped_mid_file_are_found_at_open_whenever_browsing_would_fail(long_names_workspace, tmp_path, full):
+    from ahoy_desktop.db.file_check import inspect_workspace_file
+
+    found = 0
+    for name, flip in FLIPS:
+        path = tmp_path / "w.ahoy.sqlite"
+        path.write_bytes(long_names_workspace.read_bytes())
+        flip(path)
+        _version, problem = inspect_workspace_file(path, full=full)
+        if problem is None:
+            assert read_everything(path) is None, f"{name}: passed the check, then reading failed"
+        found += problem is not None
+        path.unlink()
+    assert found >= len(FLIPS) - 3  # a flip can land in free space or a text it leaves valid
+
+
+def test_a_text_that_is_not_utf8_is_found_by_both_checks(tmp_path, clock):
+    from ahoy_desktop.db.file_check import inspect_workspace_file
+
+    path = tmp_path / "w.ahoy.sqlite"
+    make_workspace(path, ["Ada Lovelace", "Grace Hopper"], clock)
+    con = sqlite3.connect(str(path))
+    con.execute("UPDATE member SET bio = CAST(X'4164612066FF72' AS TEXT) WHERE name = 'Grace Hopper'")
+    con.commit()
+    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    con.close()
+
+    for full in (False, True):
+        _version, problem = inspect_workspace_file(path, full=full)
+        assert problem == "row 2 of member holds text that is not UTF-8"
+    with pytest.raises(WorkspaceCorrupt):
+        open_workspace(path)
+    assert len(set_aside_copies(path)) == 1
+
+
+def test_the_full_check_runs_on_a_small_file_and_on_a_big_one_left_by_a_crash(tmp_path, clock, monkeypatch):
+    import shutil
+
+    from ahoy_desktop.db import file_check
+
+    path = tmp_path / "w.ahoy.sqlite"
+    make_workspace(path, ["Ada Lovelace"], clock)
+    assert file_check.needs_full_check(path)  # a few pages: the full check costs nothing
+    monkeypatch.setattr(file_check, "FULL_CHECK_BYTES", 1024)
+    assert not file_check.needs_full_check(path)  # "big", closed cleanly: its log was removed
+
+    db = init_db(path)  # open and writing: a copy of the file and its log now is what a crash leaves
+    Member.create(name="Grace Hopper", x_handle="grace", first_seen_at=clock.now())
+    crashed = tmp_path / "crashed.ahoy.sqlite"
+    shutil.copyfile(path, crashed)
+    shutil.copyfile(f"{path}-wal", f"{crashed}-wal")
+    db.close()
+    assert file_check.needs_full_check(crashed)
+    assert init_db(crashed) and sorted(m.name for m in Member.select()) == ["Ada Lovelace", "Grace Hopper"]
+    close_db()
+
+
+def test_a_damaged_search_index_is_found_though_sqlite_checks_pass(tmp_path, clock):
+    from ahoy_desktop.db.file_check import inspect_workspace_file
+
+    path = tmp_path / "w.ahoy.sqlite"
+    make_workspace(path, [f"Person {i} " + "x" * 200 for i in range(500)], clock)
+    con = sqlite3.connect(str(path))
+    [(block,)] = con.execute("SELECT block FROM member_fts_data WHERE length(block) > 500 LIMIT 1").fetchall()
+    damaged = block[:100] + bytes(b ^ 0xFF for b in block[100:164]) + block[164:]
+    con.execute("UPDATE member_fts_data SET block = ? WHERE block = ?", (damaged, block))
+    con.commit()
+    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    con.close()
+
+    _version, problem = inspect_workspace_file(path, full=False)
+    assert problem is not None and problem.startswith("the search index member_fts")
+
+
+# -- another program's database ------------------------------------------------------------------
+
+
+def foreign_database(path, *, wal: bool = False) -> bytes:
+    con = sqlite3.connect(str(path))
+    if wal:
+        con.execute("PRAGMA journal_mode = wal")
+    con.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)")
+    con.execute("INSERT INTO recipes (title) VALUES ('Pancakes')")
+    con.commit()
+    con.close()
+    os.chmod(path, 0o644)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("wal", [False, True], ids=["rollback journal", "write-ahead log"])
+def test_another_programs_database_is_refused_and_left_byte_for_byte(tmp_path, wal):
+    from ahoy_desktop.db import NotAWorkspace
+
+    path = tmp_path / "recipes.sqlite"
+    before = foreign_database(path, wal=wal)
+
+    with pytest.raises(NotAWorkspace, match="not an Ahoy Desktop workspace"):
+        open_workspace(path)
+
+    assert path.read_bytes() == before
+    assert os.stat(path).st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recipes.sqlite"]
+
+
+def test_an_empty_sqlite_file_becomes_a_workspace(tmp_path):
+    path = tmp_path / "new.sqlite"
+    con = sqlite3.connect(str(path))
+    con.execute("PRAGMA user_version = 0")
+    con.execute("VACUUM")  # writes the header page: an SQLite file with no tables
+    con.close()
+    assert path.stat().st_size > 0
+
+    open_workspace(path)
+    assert Member.select().count() == 0
+    close_db()

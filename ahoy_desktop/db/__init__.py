@@ -7,19 +7,21 @@ from pathlib import Path
 from peewee import Database
 
 from ..private_files import create_private_file, make_workspace_private
-from .file_check import WorkspaceCorrupt, check_workspace_file
+from .file_check import NotAWorkspace, WorkspaceCorrupt, check_workspace_file
 from .migrations import LATEST_VERSION, WorkspaceTooNew, migrate, refuse_if_too_new
 from .models import WorkspaceInfo, database_proxy
 from .sqlite import open_sqlite
 
-__all__ = ["init_db", "close_db", "get_info", "set_info", "WorkspaceTooNew", "WorkspaceCorrupt", "LATEST_VERSION"]
+__all__ = ["init_db", "close_db", "get_info", "set_info", "WorkspaceTooNew", "WorkspaceCorrupt", "NotAWorkspace",
+           "LATEST_VERSION"]
 
 
 def init_db(path: str | Path) -> Database:
     """Open the workspace at ``path``, create or migrate it, and bind the models.
 
     A damaged file is moved aside first (WorkspaceCorrupt); one from a newer
-    version is refused before anything writes to it (WorkspaceTooNew).
+    version (WorkspaceTooNew) or another program's database (NotAWorkspace)
+    is refused before anything writes to it. An empty file becomes a workspace.
     """
     path = Path(path)
     refuse_if_too_new(check_workspace_file(path))

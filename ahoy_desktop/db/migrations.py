@@ -16,7 +16,13 @@ from . import models
 
 
 class WorkspaceTooNew(Exception):
-    """The file was written by a newer Ahoy Desktop."""
+    """The file was written by a newer Ahoy Desktop; it is left as it was."""
+
+    def __init__(self, version: int, latest: int):
+        super().__init__(f"This workspace was made by a newer version of Ahoy Desktop (schema {version}; this "
+                         f"version knows up to {latest}). Update Ahoy Desktop to open it; the file was left as it was.")
+        self.version = version
+        self.latest = latest
 
 
 V2_MODELS = [models.CustomField, models.FieldMappingRule]
@@ -122,10 +128,7 @@ def schema_version(db: Database) -> int:
 
 def refuse_if_too_new(version: int) -> None:
     if version > LATEST_VERSION:
-        raise WorkspaceTooNew(
-            f"This workspace was made by a newer version of Ahoy Desktop "
-            f"(schema {version}; this version knows up to {LATEST_VERSION})."
-        )
+        raise WorkspaceTooNew(version, LATEST_VERSION)
 
 
 def migrate(db: Database, path: Path | None = None) -> int:
