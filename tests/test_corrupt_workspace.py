@@ -349,3 +349,166 @@ def test_an_empty_sqlite_file_becomes_a_workspace(tmp_path):
     open_workspace(path)
     assert Member.select().count() == 0
     close_db()
+
+
+def test_the_window_refuses_another_programs_database_with_a_clear_message(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "recipes.sqlite"
+    before = foreign_database(path)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: shown.append((title, text)))
+
+    assert not window.open_path(path)
+
+    assert shown == [("Workspace not opened", "recipes.sqlite is a database of another program, not an Ahoy "
+                                              "Desktop workspace. It was left exactly as it was. Open a workspace "
+                                              "file, or choose File ▸ New workspace to start one.")]
+    assert path.read_bytes() == before
+    assert window.context.session is None
+
+
+# -- a damaged backup is no dead end ---------------------------------------------------------------
+
+
+def drive_dialogs(monkeypatch, buttons: list[str]) -> list[dict]:
+    """Click these buttons of the damaged-file dialogs shown, one per dialog; return what each showed."""
+    from ui.open_failure_dialog import OpenFailureDialog
+
+    shown, queue = [], list(buttons)
+
+    def exec_(dialog):
+        shown.append({"text": dialog.text(), "info": dialog.informativeText(),
+                      "buttons": [b.text() for b in dialog.buttons()]})
+        getattr(dialog, queue.pop(0)).click()
+        return 0
+
+    monkeypatch.setattr(OpenFailureDialog, "exec", exec_)
+    return shown
+
+
+def backed_up_twice(path, clock) -> tuple:
+    """A workspace with an older good backup (two members) and a newest one (three), then damaged."""
+    make_workspace(path, ["Ada Lovelace", "Grace Hopper"], clock)
+    older = backups.back_up_now(path, now=clock.now().replace(year=2025))
+    init_db(path)
+    Member.create(name="Katherine Johnson", x_handle="kj", first_seen_at=clock.now())
+    close_db()
+    newest = backups.back_up_now(path, now=clock.now())
+    path.write_bytes(GARBAGE)
+    return older, newest
+
+
+def when(backup_path) -> str:
+    [backup] = [b for b in backups.list_backups(backup_path.parent.parent / backup_path.name.split(".")[0])
+                if b.path == backup_path] or [None]
+    return backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def test_a_damaged_newest_backup_leads_to_the_next_older_one(window, tmp_path, clock, monkeypatch):
+    path = tmp_path / "mine.ahoy.sqlite"
+    older, newest = backed_up_twice(path, clock)
+    truncate(newest)
+    damaged_backup = newest.read_bytes()
+    [new_when, old_when] = [b.made_at.astimezone().strftime("%Y-%m-%d %H:%M") for b in backups.list_backups(path)]
+    shown = drive_dialogs(monkeypatch, ["restore_button", "restore_button"])
+
+    assert window.open_path(path)
+
+    first, second = shown
+    assert f"Restore the backup of {new_when}" in first["buttons"]
+    assert f"The backup of {new_when} is damaged too" in second["info"]
+    assert f"The next older backup was made on {old_when}" in second["info"]
+    assert f"Restore the backup of {old_when}" in second["buttons"] and "Start a fresh workspace" in second["buttons"]
+    assert window.context.session.path == path
+    assert sorted(m.name for m in Member.select()) == ["Ada Lovelace", "Grace Hopper"]
+    assert newest.read_bytes() == damaged_backup  # left as it was
+
+
+def test_with_every_backup_damaged_a_fresh_workspace_or_quitting_remain(window, tmp_path, clock, monkeypatch):
+    path = tmp_path / "mine.ahoy.sqlite"
+    older, newest = backed_up_twice(path, clock)
+    truncate(newest)
+    older.write_bytes(GARBAGE)
+    shown = drive_dialogs(monkeypatch, ["restore_button", "restore_button", "fresh_button"])
+
+    assert window.open_path(path)
+
+    assert len(shown) == 3
+    assert "There is no older backup of this workspace." in shown[2]["info"]
+    assert [b for b in shown[2]["buttons"] if b.startswith("Restore")] == []
+    assert {"Start a fresh workspace", "Quit"} <= set(shown[2]["buttons"])
+    assert window.context.session.path == path and Member.select().count() == 0
+    assert len(set_aside_copies(path)) == 1
+
+
+# -- damage found while the workspace is in use ------------------------------------------------------
+
+
+def spoil_a_name(path) -> None:
+    """What a flipped byte in a member's page does: a text that no longer decodes (integrity checks pass)."""
+    con = sqlite3.connect(str(path))
+    con.execute("UPDATE member SET name = CAST(X'477261636520FF' AS TEXT) WHERE name = 'Grace Hopper'")
+    con.commit()
+    con.close()
+
+
+@pytest.fixture
+def crash_dialogs(monkeypatch):
+    from ui.crash_dialog import CrashDialog
+
+    shown = []
+    monkeypatch.setattr(CrashDialog, "exec", lambda dialog: shown.append(dialog.details) or 0)
+    return shown
+
+
+def test_damage_met_while_browsing_offers_the_backup_not_a_crash(window, qtbot, qtlog, tmp_path, clock,
+                                                                 monkeypatch, crash_dialogs):
+    path = tmp_path / "mine.ahoy.sqlite"
+    make_workspace(path, ["Ada Lovelace", "Grace Hopper"], clock)
+    backups.back_up_now(path, now=clock.now())
+    assert window.open_path(path)
+    window.context.sync.stop_schedule()
+    model = window.members.model
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    window.daily_backup.wait()  # today's copy is made from the file still whole
+    spoil_a_name(path)
+    shown = drive_dialogs(monkeypatch, ["restore_button"])
+
+    model.set_search("Hopper")  # read on the model's reader thread, which meets the damaged text
+
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
+    assert "Part of the workspace mine.ahoy.sqlite can no longer be read" in shown[0]["text"]
+    assert "moved aside, not deleted" in shown[0]["info"]
+    qtbot.waitUntil(lambda: window.context.session is not None and not window.members.model.busy)
+    assert sorted(m.name for m in Member.select()) == ["Ada Lovelace", "Grace Hopper"]
+    [aside] = set_aside_copies(path)
+    assert crash_dialogs == []
+    assert not [r for r in qtlog.records if "ResetModel" in r.message]
+
+
+def test_a_damaged_read_on_the_ui_thread_leaves_the_table_whole_and_offers_recovery(
+        window, qtbot, qtlog, tmp_path, clock, monkeypatch, crash_dialogs):
+    from ui.faults import fault_reporter
+
+    path = tmp_path / "mine.ahoy.sqlite"
+    make_workspace(path, ["Ada Lovelace", "Grace Hopper"], clock)
+    assert window.open_path(path)
+    window.context.sync.stop_schedule()
+    model = window.members.model
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    window.daily_backup.wait()
+    spoil_a_name(path)
+    shown = drive_dialogs(monkeypatch, ["fresh_button"])
+
+    with pytest.raises(sqlite3.OperationalError, match="Could not decode to UTF-8") as caught:
+        model.reload()  # what a slot does when the workspace opens or fields change
+    assert model.rowCount() == 2 and model.index(0, 0).data() is not None  # the rows shown stay whole
+    fault_reporter().handle(caught.type, caught.value, caught.tb)  # where the hook sends it
+
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
+    assert "can no longer be read" in shown[0]["text"] and "The newest backup of it was made" in shown[0]["info"]
+    assert window.context.session is not None and Member.select().count() == 0
+    assert len(set_aside_copies(path)) == 1
+    assert crash_dialogs == []
+    assert not [r for r in qtlog.records if "ResetModel" in r.message]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import peewee
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from ahoy_desktop.db.file_check import is_damage
 from ahoy_desktop.db.models import database_proxy
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,14 @@ class _Job:
         self._done.emit(self._generation, result)
 
     def fail(self, exc: Exception) -> None:
+        """A damaged file goes to the window's recovery; anything else is logged as the bug it is."""
+        if is_damage(exc):
+            from .faults import report_damage
+
+            db = database_proxy.obj
+            report_damage(str(exc), db.database if db is not None else None)
+            self._error.emit(self._generation, str(exc))
+            return
         log.exception("background query failed", exc_info=exc)
         self._error.emit(self._generation, f"{type(exc).__name__}: {exc}")
 

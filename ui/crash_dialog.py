@@ -1,7 +1,7 @@
 """A bug, reported calmly: the traceback to a private log file, a short dialog for the user.
 
-Installed as ``sys.excepthook``, so an exception escaping a slot lands here
-instead of ending the app. The dialog says what happened in one sentence,
+The fault hooks (``faults``) send every exception nobody caught here, from
+the UI thread or any other, instead of letting it end the app. The dialog says what happened in one sentence,
 that the data is safe, and where the details are, with "Open folder" and
 "Copy details". The log and the copied details pass through the redaction
 that keeps tokens out of every log. A crash while reporting one is written to
@@ -112,30 +112,49 @@ def _usable(parent: QWidget | None) -> QWidget | None:
     return parent if shiboken6.isValid(parent) else None
 
 
-def report_crash(parent: QWidget | None, exc_type: type[BaseException], exc: BaseException,
-                 tb: TracebackType | None, folder: Path | None = None) -> Path | None:
-    """Log the traceback and show the dialog; return the crash log's path (None if it could not be saved)."""
-    global _reporting
-    if issubclass(exc_type, KeyboardInterrupt):
-        sys.__excepthook__(exc_type, exc, tb)
-        return None
+def record_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None,
+                 folder: Path | None = None) -> tuple[Path | None, str]:
+    """Write the redacted traceback to a crash log and the app's log; safe from any thread.
+
+    Returns the crash log's path (None if it could not be saved) and the details.
+    """
     details = crash_details(exc_type, exc, tb)
+    try:
+        log_path = write_crash_log(details, folder)
+    except OSError as error:
+        print(f"The crash log could not be saved ({error}):\n{details}", file=sys.stderr)
+        return None, details
+    log.error("unexpected error (details in %s):\n%s", log_path.name, details)
+    return log_path, details
+
+
+def show_crash_dialog(parent: QWidget | None, log_path: Path, details: str) -> None:
+    """The calm dialog, on the UI thread; a crash while reporting one only goes to stderr."""
+    global _reporting
     if _reporting:
         print(f"Another unexpected error while reporting one:\n{details}", file=sys.stderr)
-        return None
+        return
     _reporting = True
     try:
-        try:
-            log_path = write_crash_log(details, folder)
-        except OSError as error:
-            print(f"The crash log could not be saved ({error}):\n{details}", file=sys.stderr)
-            return None
-        log.error("unexpected error (details in %s):\n%s", log_path.name, details)
         if QApplication.instance() is not None:
             try:
                 CrashDialog(log_path, details, _usable(parent)).exec()
             except Exception:
                 print(f"The crash dialog failed:\n{crash_details(*sys.exc_info())}", file=sys.stderr)
-        return log_path
     finally:
         _reporting = False
+
+
+def report_crash(parent: QWidget | None, exc_type: type[BaseException], exc: BaseException,
+                 tb: TracebackType | None, folder: Path | None = None) -> Path | None:
+    """Log the traceback and show the dialog (UI thread); return the crash log's path (None if not saved)."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return None
+    if _reporting:
+        print(f"Another unexpected error while reporting one:\n{crash_details(exc_type, exc, tb)}", file=sys.stderr)
+        return None
+    log_path, details = record_crash(exc_type, exc, tb, folder)
+    if log_path is not None:
+        show_crash_dialog(parent, log_path, details)
+    return log_path

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, QTimer, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from ahoy_desktop.backups import list_backups, newest_backup, restore_backup
+from ahoy_desktop.backups import list_backups, restore_backup
 from ahoy_desktop.changes import Changes
-from ahoy_desktop.db import WorkspaceCorrupt, WorkspaceTooNew
+from ahoy_desktop.db import NotAWorkspace, WorkspaceCorrupt, WorkspaceTooNew
+from ahoy_desktop.db.file_check import set_aside
 from ahoy_desktop.paths import default_workspace_path, sample_workspace_path
 from ahoy_desktop.session import WorkspaceSession, delete_workspace_files
 from ahoy_desktop.settings import CURRENT_TAB, KEEP_SYNCING_IN_TRAY, LAST_WORKSPACE, WINDOW_GEOMETRY
@@ -35,6 +36,7 @@ from .about import AboutDialog
 from .context import AppContext
 from .daily_backup import DailyBackup
 from .dashboard.tab import DashboardTab
+from .faults import fault_reporter
 from .integrations_tab import IntegrationsTab
 from .mapping_tab import MappingTab
 from .member_actions import MemberActions
@@ -97,6 +99,9 @@ class MainWindow(QMainWindow):
         self.daily_backup = DailyBackup(self)
         self.daily_backup.failed.connect(lambda message: self.statusBar().showMessage(
             self.tr("Today's backup could not be made: %1").replace("%1", message), 10000))
+        self._make_session = None  # how the open workspace was opened: recovering reopens it the same way
+        self._recovering = False
+        fault_reporter().damaged.connect(self.workspace_damaged, Qt.ConnectionType.QueuedConnection)
 
     # -- building ----------------------------------------------------------
 
@@ -221,7 +226,16 @@ class MainWindow(QMainWindow):
         try:
             session = make_session()
         except WorkspaceTooNew as exc:
-            QMessageBox.warning(self, self.tr("Workspace not opened"), str(exc))
+            QMessageBox.warning(self, self.tr("Workspace not opened"), self.tr(
+                "This workspace was made by a newer version of Ahoy Desktop (schema %1; this version knows up "
+                "to %2). Update Ahoy Desktop to open it; the file was left as it was.")
+                .replace("%1", str(exc.version)).replace("%2", str(exc.latest)))
+            return False
+        except NotAWorkspace as exc:
+            QMessageBox.warning(self, self.tr("Workspace not opened"), self.tr(
+                "%1 is a database of another program, not an Ahoy Desktop workspace. It was left exactly as it "
+                "was. Open a workspace file, or choose File ▸ New workspace to start one.")
+                .replace("%1", exc.path.name))
             return False
         except WorkspaceCorrupt as exc:
             return self._recover(exc, make_session)
@@ -231,6 +245,7 @@ class MainWindow(QMainWindow):
                                 self.tr("The workspace could not be opened: %1").replace("%1", str(exc)))
             return False
         self.context.session = session
+        self._make_session = make_session
         self.context.settings.set(LAST_WORKSPACE, str(session.path))
         self._update_title()
         self._update_sample_controls()
@@ -239,22 +254,47 @@ class MainWindow(QMainWindow):
         self.daily_backup.start(session.path)
         return True
 
-    def _recover(self, error: WorkspaceCorrupt, make_session) -> bool:
-        """A damaged file (already moved aside): restore the newest backup, start afresh, or quit."""
+    def _recover(self, error: WorkspaceCorrupt, make_session, *, while_open: bool = False) -> bool:
+        """A damaged file (already moved aside): restore a backup, start afresh, or quit.
+
+        A backup found damaged too is left as it was, and the next older one
+        is offered; with none left, a fresh workspace or quitting remain.
+        """
         log.warning("workspace damaged: %s", error)
-        backup = newest_backup(error.path)
-        choice = OpenFailureDialog(error, backup, self).choose()
-        if choice == RESTORE:
-            try:
-                restore_backup(backup, error.path)
-            except (ValueError, OSError) as exc:
-                QMessageBox.warning(self, self.tr("Backup not restored"), str(exc))
-                return False
-            return self._open(make_session)
-        if choice == FRESH:
-            return self._open(make_session)
-        QTimer.singleShot(0, self.close)
-        return False
+        candidates = list_backups(error.path)  # newest first
+        failed = None
+        while True:
+            backup = candidates[0] if candidates else None
+            choice = OpenFailureDialog(error, backup, self, while_open=while_open, failed_backup=failed).choose()
+            if choice == RESTORE:
+                try:
+                    restore_backup(backup, error.path)
+                except (ValueError, OSError) as exc:
+                    log.warning("backup %s not restored: %s", backup.path.name, exc)
+                    failed = candidates.pop(0)
+                    continue
+                return self._open(make_session)
+            if choice == FRESH:
+                return self._open(make_session)
+            QTimer.singleShot(0, self.close)
+            return False
+
+    @Slot(str, str)
+    def workspace_damaged(self, path: str, problem: str) -> None:
+        """The open workspace turned out damaged while in use: close it, set it aside, offer the way on."""
+        session = self.context.session
+        if session is None or self._recovering or self._make_session is None:
+            return
+        if path and Path(path).resolve() != session.path.resolve():
+            return  # a report about a workspace closed since
+        self._recovering = True
+        try:
+            make_session = self._make_session
+            self._close_session()
+            aside = set_aside(session.path, "corrupt")
+            self._recover(WorkspaceCorrupt(session.path, aside, problem), make_session, while_open=True)
+        finally:
+            self._recovering = False
 
     def _close_session(self) -> None:
         self.member_actions.wait()
@@ -265,6 +305,7 @@ class MainWindow(QMainWindow):
         self.daily_backup.stop()
         self.context.session.close()
         self.context.session = None
+        self._make_session = None
 
     @Slot()
     def new_workspace(self) -> None:

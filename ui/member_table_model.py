@@ -212,10 +212,12 @@ class MemberTableModel(QAbstractTableModel):
         self._matches.forget()
         self._fetching = False
         self._set_loading(False)
+        columns = member_columns.all_columns()
+        rows = list_members(self._query, WINDOW_ROWS, columns=columns[FIXED_COUNT:])  # a failed read resets nothing
         self.beginResetModel()
-        self._columns = member_columns.all_columns()
+        self._columns = columns
         self._texts.clear()
-        self._rows = list_members(self._query, WINDOW_ROWS, columns=self._extra())
+        self._rows = rows
         self._exhausted = len(self._rows) < WINDOW_ROWS
         self.endResetModel()
         self._recount()

@@ -1,8 +1,9 @@
 """A damaged workspace file: what happened, and the ways forward.
 
-The file was already moved aside (never deleted) when it was found damaged.
-The user picks: restore the newest backup (its date shown), start a fresh
-workspace in its place, or quit.
+The file was already moved aside (never deleted) when it was found damaged,
+at start or while in use. The user picks: restore the newest backup (its date
+shown), start a fresh workspace in its place, or quit. When that backup turns
+out damaged too, the dialog comes back offering the next older one.
 """
 
 from __future__ import annotations
@@ -17,19 +18,36 @@ FRESH = "fresh"
 QUIT = "quit"
 
 
+def _when(backup: Backup) -> str:
+    return backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 class OpenFailureDialog(QMessageBox):
-    def __init__(self, error: WorkspaceCorrupt, backup: Backup | None, parent: QWidget | None = None):
+    def __init__(self, error: WorkspaceCorrupt, backup: Backup | None, parent: QWidget | None = None, *,
+                 while_open: bool = False, failed_backup: Backup | None = None):
         super().__init__(parent)
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle(self.tr("Workspace damaged"))
-        self.setText(self.tr("The workspace %1 is damaged and cannot be opened.").replace("%1", error.path.name))
-        moved = self.tr("It was moved aside, not deleted, as %1.").replace("%1", str(error.set_aside))
-        if backup is not None:
-            when = backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            offer = self.tr("The newest backup of it was made on %1.").replace("%1", when)
+        if while_open:
+            self.setText(self.tr("Part of the workspace %1 can no longer be read: the file is damaged.")
+                         .replace("%1", error.path.name))
         else:
-            offer = self.tr("There is no backup of this workspace.")
-        self.setInformativeText(f"{moved}\n\n{offer}")
+            self.setText(self.tr("The workspace %1 is damaged and cannot be opened.").replace("%1", error.path.name))
+        parts = [self.tr("It was moved aside, not deleted, as %1.").replace("%1", str(error.set_aside))]
+        if failed_backup is not None:
+            parts.append(self.tr("The backup of %1 is damaged too; it was left as it was.")
+                         .replace("%1", _when(failed_backup)))
+        if backup is not None:
+            when = _when(backup)
+            if failed_backup is not None:
+                parts.append(self.tr("The next older backup was made on %1.").replace("%1", when))
+            else:
+                parts.append(self.tr("The newest backup of it was made on %1.").replace("%1", when))
+        elif failed_backup is not None:
+            parts.append(self.tr("There is no older backup of this workspace."))
+        else:
+            parts.append(self.tr("There is no backup of this workspace."))
+        self.setInformativeText("\n\n".join(parts))
         self.setDetailedText(error.problem)
         self.restore_button = None
         if backup is not None:

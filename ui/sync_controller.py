@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.changes import Changes
+from ahoy_desktop.db.file_check import is_damage
 from ahoy_desktop.db.models import Account, database_proxy
 from ahoy_desktop.settings import OWN_POSTS_DAYS, RATE_WAIT_LIMIT_MINUTES, SYNC_INTERVAL_HOURS
 from ahoy_desktop.sync.engine import SyncOptions
@@ -23,6 +24,7 @@ from ahoy_desktop.sync.lock import SyncBusy
 from ahoy_desktop.workspace import sync_account
 
 from .context import AppContext
+from .faults import report_damage
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,11 @@ class SyncWorker(QObject):
                 self.account_failed.emit(account_id, str(exc))
                 continue
             except Exception as exc:  # a bug: keep the app alive, tell the user, log the traceback
+                if is_damage(exc):  # not a bug: the window offers the backups
+                    report_damage(str(exc), database_proxy.obj.database)
+                    self.account_failed.emit(account_id, self.tr("The workspace file is damaged: %1")
+                                             .replace("%1", str(exc)))
+                    break
                 log.exception("sync of account %s failed", account_id)
                 self.account_failed.emit(account_id, f"{type(exc).__name__}: {exc}")
                 continue
