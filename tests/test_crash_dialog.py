@@ -145,3 +145,28 @@ def test_the_logging_filter_redacts_messages_arguments_and_tracebacks():
     line = logging.Formatter("%(message)s").format(record)
     assert "refresh with refresh_token=" in line and "Traceback" in line
     assert REFRESH_TOKEN not in line and ACCESS_TOKEN not in line
+
+
+def test_the_apps_own_start_up_catches_bugs_on_every_thread_and_keeps_the_token_out(tmp_path):
+    """The real ``ui.app.run``: a slot, a Python thread, a thread-pool job and an asyncio task each raise."""
+    import subprocess
+    from pathlib import Path
+
+    probe = Path(__file__).with_name("fault_probe.py")
+    data = tmp_path / "data"
+    env = {**os.environ, "AHOY_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, str(probe), str(tmp_path / "w.ahoy.sqlite"), ACCESS_TOKEN], env=env,
+                          capture_output=True, text=True, timeout=180)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    dialogs = sorted(line for line in done.stdout.splitlines() if line.startswith("dialog "))
+    assert dialogs == [f"dialog True RuntimeError: boom {where} with access token {REDACTED}"
+                       for where in ("in a pool job", "in a slot", "in a task", "in a thread")]
+    logs = sorted(data.glob("crash-*.log"))
+    assert len(logs) == 4
+    texts = [p.read_text(encoding="utf-8") for p in logs]
+    assert all("Traceback (most recent call last)" in t and "in boom" in t for t in texts)
+    assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in logs) or os.name == "nt"
+    assert "boom in a thread" in done.stderr  # the app's log goes to stderr too, redacted
+    for text in [*texts, (data / "ahoy-desktop.log").read_text(encoding="utf-8"), done.stderr, done.stdout]:
+        assert ACCESS_TOKEN not in text

@@ -75,7 +75,7 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .context import AppContext
-    from .crash_dialog import report_crash
+    from .faults import install_fault_hooks
     from .main_window import MainWindow
     from .startup_checks import SmokeTest, quit_when_shown, smoke_settings
     from .theme import apply_saved_theme
@@ -92,9 +92,9 @@ def run(argv: list[str]) -> int:
     app.setWindowIcon(QIcon(str(app_icon_path())))
     _set_up_logging()
     window = None  # the crash dialog stands alone until the window exists
-    sys.excepthook = lambda *exc: report_crash(window, *exc)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    install_fault_hooks(lambda: window, loop)
 
     settings = smoke_settings(Path(smoke_dir.name)) if smoke_dir is not None else Settings()
     apply_saved_theme(settings, app)
