@@ -1,5 +1,7 @@
 """Open the main window on a synced sample workspace and measure what a scaled screen could clip.
 
+The window's tabs, the dialogs from its menus and the first-start welcome.
+
 Run in a subprocess (the scale factor is fixed when Qt starts), with
 ``AHOY_DATA_DIR`` holding a synced sample workspace:
 
@@ -17,7 +19,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 
 def text_fits(label: QLabel) -> bool:
@@ -77,6 +79,37 @@ def dialogs_that_overflow(window, app: QApplication) -> list[str]:
     return found
 
 
+def welcome_clipped(window, app: QApplication) -> list[str]:
+    """The first-start welcome: on the screen, every wrapped text as tall as it needs, every choice whole."""
+    from ahoy_desktop.paths import data_dir
+    from ui.welcome_dialog import WelcomeDialog
+
+    dialog = WelcomeDialog(data_dir(), window)
+    dialog.open()
+    app.processEvents()
+    screen = window.screen().availableGeometry()
+    found = []
+    if dialog.width() > screen.width() or dialog.height() > screen.height():
+        found.append(f"welcome {dialog.width()}x{dialog.height()} larger than the screen")
+    for label in dialog.findChildren(QLabel):
+        room = label.contentsRect()
+        if label.wordWrap() and label.hasHeightForWidth() and room.height() < label.heightForWidth(room.width()) - 1:
+            found.append(f"welcome: text {label.text()[:40]!r} cut ({room.height()} of "
+                         f"{label.heightForWidth(room.width())} px)")
+        elif not label.wordWrap() and not text_fits(label):
+            found.append(f"welcome: label {label.text()[:40]!r} clipped")
+    for button in dialog.findChildren(QAbstractButton):
+        needed = (button.heightForWidth(button.width()) if button.hasHeightForWidth()
+                  else button.minimumSizeHint().height())
+        if button.height() < needed - 1:
+            found.append(f"welcome: button {button.text()!r} {button.height()} px high, needs {needed}")
+        if button.width() < button.minimumSizeHint().width() - 1:
+            found.append(f"welcome: button {button.text()!r} narrower than its text")
+    dialog.reject()
+    app.processEvents()
+    return found
+
+
 def sideways_scrolling(window) -> list[str]:
     """Scroll areas that need a horizontal scroll bar at this size: reachable, but worth knowing."""
     from PySide6.QtWidgets import QScrollArea
@@ -130,7 +163,8 @@ def main(argv: list[str]) -> int:
         QApplication.instance().thread().msleep(50)
         deadline -= 1
     app.processEvents()
-    found = problems_in(window, app) + clipped_labels(window, app) + dialogs_that_overflow(window, app)
+    found = (problems_in(window, app) + clipped_labels(window, app) + dialogs_that_overflow(window, app)
+             + welcome_clipped(window, app))
     window.tabs.setCurrentWidget(dashboard)
     app.processEvents()
     sideways = sideways_scrolling(window)

@@ -89,3 +89,13 @@ def test_the_choices_are_all_there(qtbot, tmp_path):
     texts = [b.text() for b in (welcome.sample_button, welcome.connect_button, welcome.empty_button)]
     assert texts == ["Try with sample data", "Connect an X account", "Start with an empty workspace"]
     assert welcome.sample_button.isDefault()
+
+
+def test_each_choice_says_what_it_does_and_a_click_on_the_words_chooses_it(qtbot, first_start):
+    window, welcome = first_start
+    assert [label.text()[:28] for label in welcome.descriptions] == [
+        "A made-up community of 2,000", "Sign in through your own X d", "Look around first; you can c"]
+    assert welcome.empty_button.accessibleDescription() == welcome.descriptions[2].text()
+    qtbot.mouseClick(welcome.descriptions[2], Qt.MouseButton.LeftButton)
+    assert window.context.session.path == default_workspace_path()
+    assert not window.context.session.is_sample

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QCommandLinkButton, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtWidgets import QCommandLinkButton, QDialog, QLabel, QStyle, QVBoxLayout, QWidget
 
 from ahoy_desktop.paths import data_dir, default_workspace_path
 from ahoy_desktop.settings import LAST_WORKSPACE, WELCOME_SHOWN, Settings
@@ -23,7 +23,30 @@ def needs_welcome(settings: Settings) -> bool:
     return not settings.get(WELCOME_SHOWN) and not settings.get(LAST_WORKSPACE)
 
 
+class _ClicksButton(QObject):
+    """A click on a choice's description clicks its button, as the whole command link would."""
+
+    def __init__(self, label: QLabel, button: QCommandLinkButton):
+        super().__init__(label)
+        self._button = button
+        label.installEventFilter(self)
+        label.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
+            self._button.click()
+            return True
+        return False
+
+
 class WelcomeDialog(QDialog):
+    """Each choice is a command link with its title and, below it, a word-wrapped label.
+
+    QCommandLinkButton's own description is not: at 200% the dialog is held to
+    two thirds of the screen's height and the description's last line was cut.
+    Labels wrap reliably, and the dialog takes the height its text needs.
+    """
+
     def __init__(self, data_folder: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.choice = EMPTY
@@ -34,21 +57,20 @@ class WelcomeDialog(QDialog):
                                "profiles you can browse, score and chart, offline. How would you like to start?"))
         intro.setWordWrap(True)
 
-        self.sample_button = QCommandLinkButton(
-            self.tr("Try with sample data"),
-            self.tr("A made-up community of 2,000 people and three months of activity, served by a local "
-                    "sandbox. No X account needed; it stays apart from your own data."))
-        self.connect_button = QCommandLinkButton(
-            self.tr("Connect an X account"),
-            self.tr("Sign in through your own X developer app, read-only, and import the people who "
-                    "interacted with your account."))
-        self.empty_button = QCommandLinkButton(
-            self.tr("Start with an empty workspace"),
-            self.tr("Look around first; you can connect an account or try the sample later from the "
-                    "Integrations tab."))
-        for button, choice in ((self.sample_button, SAMPLE), (self.connect_button, CONNECT_X),
-                               (self.empty_button, EMPTY)):
-            button.clicked.connect(lambda _checked=False, choice=choice: self.choose(choice))
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addSpacing(self.fontMetrics().height() // 2)
+        self.descriptions: list[QLabel] = []
+        self.sample_button = self._add_choice(layout, SAMPLE, self.tr("Try with sample data"), self.tr(
+            "A made-up community of 2,000 people and three months of activity, served by a local "
+            "sandbox. No X account needed; it stays apart from your own data."))
+        self.connect_button = self._add_choice(layout, CONNECT_X, self.tr("Connect an X account"), self.tr(
+            "Sign in through your own X developer app, read-only, and import the people who "
+            "interacted with your account."))
+        self.empty_button = self._add_choice(layout, EMPTY, self.tr("Start with an empty workspace"), self.tr(
+            "Look around first; you can connect an account or try the sample later from the "
+            "Integrations tab."))
         self.sample_button.setDefault(True)
 
         self.privacy = QLabel(self.tr(
@@ -59,16 +81,33 @@ class WelcomeDialog(QDialog):
         self.privacy.setOpenExternalLinks(True)
         self.privacy.setWordWrap(True)
         self.privacy.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addSpacing(self.fontMetrics().height() // 2)
-        for button in (self.sample_button, self.connect_button, self.empty_button):
-            layout.addWidget(button)
         layout.addSpacing(self.fontMetrics().height() // 2)
         layout.addWidget(self.privacy)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 70)
+
+    def _add_choice(self, layout: QVBoxLayout, choice: str, title: str, description: str) -> QCommandLinkButton:
+        button = QCommandLinkButton(title)
+        button.setAccessibleDescription(description)
+        button.clicked.connect(lambda _checked=False: self.choose(choice))
+        label = QLabel(description)
+        label.setWordWrap(True)
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin)
+        label.setContentsMargins(button.iconSize().width() + 2 * margin, 0, margin, 0)  # under the title's text
+        _ClicksButton(label, button)
+        self.descriptions.append(label)
+        pair = QVBoxLayout()
+        pair.setSpacing(0)
+        pair.addWidget(button)
+        pair.addWidget(label)
+        layout.addLayout(pair)
+        return button
+
+    def showEvent(self, event) -> None:
+        """As tall as the wrapped text needs at this width, within the screen (Qt stops at two thirds of it)."""
+        super().showEvent(event)
+        room = self.screen().availableGeometry().size()
+        wanted = min(room.width(), max(self.width(), self.fontMetrics().horizontalAdvance("x") * 80))
+        self.resize(wanted, min(room.height(), self.layout().totalHeightForWidth(wanted)))
 
     @Slot(str)
     def choose(self, choice: str) -> None:
