@@ -16,9 +16,13 @@ import os
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from PySide6.QtCore import QLockFile
 
 from .db.file_check import COMPANIONS, inspect_workspace_file, set_aside, stamp
 from .private_files import create_private_file, make_private, private_dir
@@ -31,9 +35,48 @@ MANUAL = "manual"
 MIGRATION = "schema"  # followed by the version the file had, e.g. ``schema9``
 KEEP_DAILY = 7
 
-# One backup or backup-cleaning at a time in this process: a daily copy started
-# just before a "forget" must not slip past the cleaning of the backups.
-_lock = threading.Lock()
+# One backup, restore or backup-cleaning of a workspace at a time, across
+# processes: a daily copy that a scheduled ``sync`` starts just before the
+# window's "forget" commits must not finish after the copies were cleaned.
+_lock = threading.Lock()  # QLockFile is per process: threads of this one queue here first
+PARTIAL_SUFFIX = ".part"  # a backup being written
+RESTORING_SUFFIX = ".restoring"  # a backup being put in the workspace's place
+
+
+def lock_path(workspace_path: str | Path) -> Path:
+    return Path(f"{workspace_path}.backups.lock")
+
+
+@contextmanager
+def copies_locked(workspace_path: str | Path) -> Iterator[None]:
+    """Hold the workspace's copies for this process alone (waits for another process to finish).
+
+    QLockFile records the owner's pid and host, so a lock left by a killed
+    process is taken over; the partial files such a process left are
+    removed then too, since nobody is writing them any more.
+    """
+    with _lock:
+        lock = QLockFile(str(lock_path(workspace_path)))
+        lock.setStaleLockTime(0)  # stale only when its owner process is gone
+        if not lock.lock():
+            raise OSError(f"the backups of {Path(workspace_path).name} could not be locked ({lock.error()})")
+        try:
+            _remove_leftovers(Path(workspace_path))
+            yield
+        finally:
+            lock.unlock()
+
+
+def _remove_leftovers(workspace_path: Path) -> None:
+    """Half-written copies from a copy that was killed: they hold member data and can never be restored."""
+    folder = backups_dir(workspace_path)
+    partial = re.compile(rf"^{re.escape(workspace_path.name)}\..+\.bak{re.escape(PARTIAL_SUFFIX)}$")
+    leftovers = [p for p in folder.iterdir() if partial.match(p.name)] if folder.is_dir() else []
+    leftovers.append(workspace_path.with_name(workspace_path.name + RESTORING_SUFFIX))
+    for path in leftovers:
+        if path.exists():
+            log.info("removing %s, left by a copy that did not finish", path.name)
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -86,8 +129,8 @@ def back_up_now(workspace_path: str | Path, *, kind: str = MANUAL, now: datetime
     while target.exists():
         n += 1
         target = base.with_name(f"{base.name}-{n}.bak")
-    partial = target.with_name(target.name + ".part")
-    with _lock:
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
+    with copies_locked(workspace_path):
         try:
             online_copy(workspace_path, partial)
             os.replace(partial, target)
@@ -152,17 +195,18 @@ def restore_backup(backup: Backup | Path, workspace_path: str | Path, now: datet
     _version, problem = inspect_workspace_file(source)
     if problem is not None:
         raise ValueError(f"The backup {source.name} is damaged too ({problem}).")
-    replaced = set_aside(workspace_path, "replaced", now) if workspace_path.exists() else None
-    for suffix in COMPANIONS:  # a stray log of the old file must not be replayed into the backup
-        stray = Path(f"{workspace_path}{suffix}")
-        if stray.exists():
-            set_aside(stray, "replaced", now)
-    partial = workspace_path.with_name(workspace_path.name + ".restoring")
-    try:
-        online_copy(source, partial)
-        os.replace(partial, workspace_path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with copies_locked(workspace_path):
+        replaced = set_aside(workspace_path, "replaced", now) if workspace_path.exists() else None
+        for suffix in COMPANIONS:  # a stray log of the old file must not be replayed into the backup
+            stray = Path(f"{workspace_path}{suffix}")
+            if stray.exists():
+                set_aside(stray, "replaced", now)
+        partial = workspace_path.with_name(workspace_path.name + RESTORING_SUFFIX)
+        try:
+            online_copy(source, partial)
+            os.replace(partial, workspace_path)
+        finally:
+            partial.unlink(missing_ok=True)
     return replaced
 
 
@@ -200,7 +244,7 @@ def apply_forget_to_backups(workspace_path: str | Path, person: PersonToForget) 
     the user can be told to delete them.
     """
     failed = []
-    with _lock:
+    with copies_locked(workspace_path):  # also removes the partial copies a killed process left
         for path in copies_holding_workspace(workspace_path):
             try:
                 forget_in_copy(path, person)

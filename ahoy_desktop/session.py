@@ -93,9 +93,10 @@ class WorkspaceSession:
 
 
 def delete_workspace_files(path: str | Path) -> None:
-    """Delete a workspace file with its WAL companions and lock files."""
+    """Delete a workspace file with its WAL companions and lock files (left by a killed process)."""
     path = Path(path)
-    for candidate in [path, Path(f"{path}-wal"), Path(f"{path}-shm"), *path.parent.glob(f"{path.name}.sync-*.lock")]:
+    locks = [*path.parent.glob(f"{path.name}.sync-*.lock"), Path(f"{path}.backups.lock")]
+    for candidate in [path, Path(f"{path}-wal"), Path(f"{path}-shm"), *locks]:
         try:
             os.remove(candidate)
         except FileNotFoundError:

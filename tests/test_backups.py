@@ -217,3 +217,82 @@ def test_the_sync_command_takes_the_daily_backup(tmp_path):
     assert backup.kind == backups.DAILY and f"Daily backup: {backup.path}" in result.stdout
     assert integrity(backup.path) == "ok"
     assert count(backup.path, "SELECT COUNT(*) FROM member") == count(path, "SELECT COUNT(*) FROM member") > 0
+
+
+# -- another process backing up while a "forget" runs ----------------------------------------------
+
+PAUSED_BACKUP = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from ahoy_desktop import backups
+
+copy = backups.online_copy
+
+def copy_then_wait(source, target):
+    copy(source, target)
+    print("copied", flush=True)  # the copy is whole, still named .part: waits to be let go
+    sys.stdin.readline()
+
+backups.online_copy = copy_then_wait
+print(backups.back_up_now(Path(sys.argv[1])), flush=True)
+"""
+
+
+def forget_in_own_connection(member_id: int, now) -> None:
+    with database_proxy.connection_context():
+        forget.forget_member(member_id, now)
+
+
+def test_a_backup_another_process_began_before_a_forget_is_cleaned_too(db_path, clock):
+    """A scheduled ``sync``'s daily copy, started before the window's forget and finished after it."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    person = Member.create(name="Forget Me 9c1f", x_handle="forgetme", first_seen_at=clock.now())
+    notes_tags.set_note(person.id, NOTE, clock.now())
+    with subprocess.Popen([sys.executable, "-c", PAUSED_BACKUP, str(db_path), str(ROOT)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as other:
+        try:
+            assert other.stdout.readline().strip() == "copied"  # holds the person, and the backups' lock
+            forgetting = threading.Thread(target=forget_in_own_connection, args=(person.id, clock.now()))
+            forgetting.start()
+            forgetting.join(timeout=3)  # it waits for the other process's copy (without the lock it would end)
+            other.stdin.write("\n")
+            other.stdin.flush()
+            made = other.stdout.readline().strip()
+            assert other.wait(timeout=60) == 0
+            forgetting.join()
+        finally:
+            other.kill()
+
+    [backup] = backups.list_backups(db_path)
+    assert str(backup.path) == made
+    assert count(backup.path, "SELECT COUNT(*) FROM member WHERE name = 'Forget Me 9c1f'") == 0
+    assert NOTE.encode() not in backup.path.read_bytes()
+    assert Member.get_or_none(Member.id == person.id) is None
+
+
+def test_copies_a_killed_process_left_half_written_are_removed(db_path, clock):
+    person = Member.create(name="Forget Me 9c1f", x_handle="forgetme", first_seen_at=clock.now())
+    notes_tags.set_note(person.id, NOTE, clock.now())
+    backup = backups.back_up_now(db_path)
+    half_backup = backup.with_name(backup.name.replace(".bak", "-2.bak") + ".part")
+    half_restore = db_path.with_name(db_path.name + ".restoring")
+    for leftover in (half_backup, half_restore):
+        leftover.write_bytes(backup.read_bytes()[:8192])
+    someone_elses = backup.with_name("other.ahoy.sqlite.daily-20261201T000000Z.bak.part")
+    someone_elses.write_bytes(b"another workspace's copy in progress")
+
+    forget.forget_member(person.id, clock.now())
+
+    assert not half_backup.exists() and not half_restore.exists()
+    assert someone_elses.exists()
+    assert [b.path for b in backups.list_backups(db_path)] == [backup]
+    assert NOTE.encode() not in backup.read_bytes()
+
+    half_backup.write_bytes(b"left by a backup killed later")
+    backups.run_daily_backup(db_path)  # the next backup removes what a killed one left, too
+    assert not half_backup.exists()
