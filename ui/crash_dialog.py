@@ -11,6 +11,7 @@ stderr and goes no further: the report never recurses.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 from ahoy_desktop.db.file_check import stamp
 from ahoy_desktop.log_redaction import redact
 from ahoy_desktop.paths import data_dir
-from ahoy_desktop.private_files import create_private_file
+from ahoy_desktop.private_files import make_private
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +46,23 @@ def crash_details(exc_type: type[BaseException], exc: BaseException, tb: Traceba
 
 
 def write_crash_log(details: str, folder: Path | None = None) -> Path:
-    """Save the (already redacted) details to ``crash-<UTC time>.log``, readable only by the user."""
+    """Save the (already redacted) details to ``crash-<UTC time>.log``, readable only by the user.
+
+    Created exclusively: two threads failing in the same second each get a file of their own.
+    """
     folder = folder or data_dir()
-    path = folder / f"crash-{stamp()}.log"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"crash-{stamp()}-{n}.log"
-    create_private_file(path)
-    path.write_text(details, encoding="utf-8")
-    return path
+    when, n = stamp(), 1
+    while True:
+        path = folder / (f"crash-{when}.log" if n == 1 else f"crash-{when}-{n}.log")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(details)
+        make_private(path)
+        return path
 
 
 class CrashDialog(QDialog):
