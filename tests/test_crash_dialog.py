@@ -133,6 +133,11 @@ def test_redact_removes_tokens_in_every_shape(line):
     "File \"/work/ahoy_desktop/sync/engine.py\", line 212, in test_members_with_long_descriptive_names",
     "tweet 1739274982741823488 by user 1602345678901234567",
     "token_key x-3f2a stays in the keychain",
+    "unexpected error (details in crash-20261204T093459Z-2.log)",
+    "backed up to workspace.ahoy.sqlite.daily-20261204T093459Z.bak",
+    "ahoy_desktop.db.file_check.WorkspaceCorrupt: w.ahoy.sqlite is damaged",
+    "PySide6.QtWidgets.QAbstractItemView.setModel() takes 2 arguments, PySide6 6.7.2",
+    "avatar https://pbs.twimg.com/profile_images/1325667540758931309/Gfi1RND_normal.jpg",
 ])
 def test_redact_leaves_ordinary_log_lines_alone(line):
     assert redact(line) == line
@@ -170,3 +175,35 @@ def test_the_apps_own_start_up_catches_bugs_on_every_thread_and_keeps_the_token_
     assert "boom in a thread" in done.stderr  # the app's log goes to stderr too, redacted
     for text in [*texts, (data / "ahoy-desktop.log").read_text(encoding="utf-8"), done.stderr, done.stdout]:
         assert ACCESS_TOKEN not in text
+
+
+@pytest.mark.parametrize("line", [
+    f"c2FuZGJveC1hdC1XbjNr.{ACCESS_TOKEN[20:]}",  # a token with a dot in it
+    f"failed for {ACCESS_TOKEN[:20]}.{ACCESS_TOKEN[20:26]}",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "retrying with Zq8xK2mP0sLw4Nb1Vt7Y in the header",  # 20 characters, no field name
+])
+def test_redact_removes_tokens_split_by_dots_and_short_ones_that_look_random(line):
+    cleaned = redact(line)
+    assert REDACTED in cleaned
+    assert not [part for part in line.replace(".", " ").split() if len(part) >= 12 and part in cleaned]
+
+
+def test_the_tokens_the_app_holds_are_redacted_however_short_and_wherever_they_appear():
+    from datetime import UTC, datetime
+
+    from ahoy_desktop.auth.tokens import TokenSet
+
+    short_access, short_refresh = "Qm9vTmV3a2V5", "rt.b0aT2c4"
+    assert redact(f"got {short_access} and {short_refresh}") == f"got {short_access} and {short_refresh}"
+
+    stored = TokenSet(short_access, short_refresh, datetime(2026, 12, 1, tzinfo=UTC)).to_json()
+    TokenSet.from_json(stored)  # as a keychain read makes them
+
+    for line in (f"got {short_access} and {short_refresh}", f"GET /2/users/me?t={short_access}&x=1",
+                 f"'{short_access}'", f"code {short_refresh}, again: {short_refresh}"):
+        cleaned = redact(line)
+        assert short_access not in cleaned and short_refresh not in cleaned, cleaned
+        assert REDACTED in cleaned
+    record = logging.LogRecord("ahoy", logging.WARNING, __file__, 1, "refresh failed for %s", (short_refresh,), None)
+    assert RedactingFilter().filter(record) and short_refresh not in record.getMessage()

@@ -20,6 +20,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from ..clock import parse_iso, to_iso
+from ..log_redaction import remember_secrets
 
 SERVICE = "Ahoy Desktop"
 KEYRING = "keyring"
@@ -36,6 +37,9 @@ class TokenSet:
     refresh_token: str = field(repr=False)
     expires_at: datetime
     scope: str = ""
+
+    def __post_init__(self) -> None:
+        remember_secrets(self.access_token, self.refresh_token)  # no log line shows them from now on
 
     def to_json(self) -> str:
         return json.dumps({"access_token": self.access_token, "refresh_token": self.refresh_token,
