@@ -440,3 +440,19 @@ def test_columns_show_hide_reorder_sort_and_are_remembered(synced_context, make_
     assert again.visible_columns() == ["name", "followers", "handle"]
     query, keys = again.current_view()
     assert keys == ["name", "followers", "handle"] and query.sort == "last_active"
+
+
+def test_ctrl_f_takes_the_keyboard_to_the_search_with_its_text_selected(synced_context, make_tab, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    tab = make_tab(synced_context)
+    tab.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab)
+    tab.search.setText("ada")
+    tab.table.setFocus()
+    qtbot.waitUntil(tab.table.hasFocus)
+
+    qtbot.keyClick(tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+
+    assert tab.search.hasFocus()
+    assert tab.search.selectedText() == "ada"

@@ -214,8 +214,8 @@ def test_menus_have_the_usual_entries_and_shortcuts(window):
     file_menu = menus["File"]
     assert QKeySequence(QKeySequence.StandardKey.New) in file_menu["New workspace…"]
     assert QKeySequence(QKeySequence.StandardKey.Open) in file_menu["Open workspace…"]
-    assert QKeySequence("Ctrl+,") in file_menu["Settings…"]
-    assert QKeySequence(QKeySequence.StandardKey.Quit) in file_menu["Quit"]
+    assert file_menu["Settings…"][0].toString() == "Ctrl+,"
+    assert file_menu["Quit"][0].toString() == "Ctrl+Q"  # the key the menu shows, on every platform
     assert QKeySequence("F5") in file_menu["Sync all accounts now"]
     view_menu = menus["View"]
     assert [view_menu[name][0].toString() for name in ("Integrations", "Members", "Data Mapping", "Scoring",

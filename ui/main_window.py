@@ -53,10 +53,14 @@ log = logging.getLogger(__name__)
 WORKSPACE_FILTER = "Ahoy workspaces (*.ahoy.sqlite *.sqlite);;All files (*)"
 
 
-def _preferences_keys() -> list[QKeySequence]:
-    """Ctrl+, everywhere (Cmd+, on macOS), plus the platform's own Preferences key if it has one."""
-    keys = [QKeySequence("Ctrl+,")]
-    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences):
+def _keys(everywhere: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """A key every platform gets (Ctrl is Cmd on macOS), shown in the menu, then the platform's own ones.
+
+    The platform's alone can be none a user knows: Qt gives Quit only the
+    Exit media key where the keyboard scheme is Windows'.
+    """
+    keys = [QKeySequence(everywhere)]
+    for key in QKeySequence.keyBindings(standard):
         if key not in keys:
             keys.append(key)
     return keys
@@ -118,13 +122,15 @@ class MainWindow(QMainWindow):
                                                  self.open_custom_fields)
         self.x_settings_action = self._action(file_menu, self.tr("&X account settings…"), self.open_x_settings)
         self.settings_action = self._action(file_menu, self.tr("Se&ttings…"), lambda: self.open_settings())
-        self.settings_action.setShortcuts(_preferences_keys())
+        self.settings_action.setShortcuts(_keys("Ctrl+,", QKeySequence.StandardKey.Preferences))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         file_menu.addSeparator()
         self.sync_all_action = self._action(file_menu, self.tr("S&ync all accounts now"), self.sync_all,
                                             QKeySequence.Refresh)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), self.quit_app, QKeySequence.Quit)
+        self.quit_action = self._action(file_menu, self.tr("&Quit"), self.quit_app)
+        self.quit_action.setShortcuts(_keys("Ctrl+Q", QKeySequence.StandardKey.Quit))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         self.member_actions.build_menu(self.menuBar())
 

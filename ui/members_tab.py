@@ -12,6 +12,7 @@ long list survives the refresh.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, QPoint, QSignalBlocker, Qt, QTimer, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -47,6 +48,12 @@ from .member_table_model import (
 SEARCH_DELAY_MS = 150
 
 
+def _find_keys() -> list[QKeySequence]:
+    keys = [QKeySequence("Ctrl+F")]
+    keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Find) if k not in keys]
+    return keys
+
+
 class MembersTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -63,6 +70,10 @@ class MembersTab(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
+        # Ctrl+F (Cmd+F on macOS) wherever the tab has the keyboard, plus the platform's own Find keys.
+        self.find_shortcut = QShortcut(self)
+        self.find_shortcut.setKeys(_find_keys())
+        self.find_shortcut.activated.connect(self.focus_search)
 
         self.filter_bar = MemberFilterBar(context.clock.now, self.search.text)
         self.filter_bar.filter_changed.connect(self._apply_filter)
@@ -130,6 +141,12 @@ class MembersTab(QWidget):
             self.reload()
         else:
             self.clear()
+
+    @Slot()
+    def focus_search(self) -> None:
+        """Ctrl+F: to the search box, its text selected so typing replaces it."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
 
     def _size_columns(self) -> None:
         """Widths that fit the usual content; the name takes what is left."""
