@@ -1,4 +1,4 @@
-"""Start-up benchmark: from process start to the first painted main window.
+"""Warm start-up benchmark: from process start to the first painted main window, files in the disk cache.
 
     python bench/bench_startup.py [--rounds 7] [--bundle dist/ahoy-desktop/ahoy-desktop] [--sample]
 

@@ -140,6 +140,7 @@ def test_a_lasting_fault_stops_with_a_message_and_the_next_sync_completes(world_
     assert report.outcome == "failed"
     assert PERSISTENT[fault] in report.message
     assert "Gave up after 5 tries; the next sync resumes here." in report.message
+    assert ". Gave up" in report.message and ".." not in report.message  # two sentences, each with its stop
     account = Account.get_by_id(account_id)
     assert (account.last_sync_outcome, account.last_sync_message) == ("failed", report.message)
 

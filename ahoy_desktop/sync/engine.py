@@ -464,7 +464,8 @@ class SyncEngine:
 
     def _back_off(self, exc: XApiError, failures: int) -> None:
         if failures > self.options.max_retries:
-            raise SyncStopped("failed", f"{exc} Gave up after {failures} tries; the next sync resumes here.")
+            raise SyncStopped("failed", f"{_sentence(str(exc))} Gave up after {failures} tries; "
+                                        "the next sync resumes here.")
         seconds = min(2 ** failures, 60)
         self._wait(exc.endpoint, seconds)
 
@@ -541,3 +542,9 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence does, so the next one can follow it."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
