@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,6 +77,7 @@ class RecomputeWorker(QObject):
             self.finished.emit(changed)
         finally:
             database_proxy.obj.close()  # this thread's own connection
+            self.moveToThread(QCoreApplication.instance().thread())  # its deleteLater runs there, not in a dead thread
 
 
 class PointsSpinBox(QSpinBox):

@@ -12,7 +12,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.changes import Changes
@@ -47,8 +47,13 @@ class SyncWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        with database_proxy.connection_context():  # this thread's own connection, closed after
-            self._run()
+        try:
+            with database_proxy.connection_context():  # this thread's own connection, closed after
+                self._run()
+        finally:
+            # Back to the UI thread for its deleteLater: posted to this thread once it has ended, it would
+            # never run, and every sync would leave its worker behind.
+            self.moveToThread(QCoreApplication.instance().thread())
 
     def _run(self) -> None:
         session = self.context.session
