@@ -275,9 +275,14 @@ class MainWindow(QMainWindow):
             if choice == RESTORE:
                 try:
                     restore_backup(backup, error.path)
-                except (ValueError, OSError) as exc:
+                except ValueError as exc:  # damaged too: on to the next older one
                     log.warning("backup %s not restored: %s", backup.path.name, exc)
                     failed = candidates.pop(0)
+                    continue
+                except OSError as exc:  # a full disk, a folder gone: say so and offer the same again
+                    log.warning("backup %s not restored: %s", backup.path.name, exc)
+                    QMessageBox.warning(self, self.tr("Backup not restored"), self.tr(
+                        "The backup could not be put in place: %1").replace("%1", str(exc)))
                     continue
                 return self._open(make_session)
             if choice == FRESH:

@@ -156,6 +156,8 @@ def _search_index_problem(con: sqlite3.Connection, full: bool) -> str | None:
         try:
             con.execute(f"""INSERT INTO "{index}" ("{index}") VALUES ('integrity-check')""")
         except sqlite3.DatabaseError as exc:
+            if "readonly" in str(exc):
+                return None  # a copy on read-only media: the rest of the check still holds
             if not is_damage(exc):
                 raise
             return f"the search index {index}: {exc}"
