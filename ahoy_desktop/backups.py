@@ -167,10 +167,11 @@ def daily_backup_due(workspace_path: str | Path, now: datetime | None = None) ->
 
 
 def run_daily_backup(workspace_path: str | Path, now: datetime | None = None) -> Path | None:
-    """Take today's copy if it is due, then keep only the newest seven daily ones."""
+    """Take today's copy if it is due, then keep only the newest seven daily ones (and no half-written one)."""
     now = now or datetime.now(UTC)
     made = back_up_now(workspace_path, kind=DAILY, now=now) if daily_backup_due(workspace_path, now) else None
-    prune_daily(workspace_path)
+    with copies_locked(workspace_path):  # checked at every open: what a killed copy left goes too
+        prune_daily(workspace_path)
     return made
 
 

@@ -294,5 +294,8 @@ def test_copies_a_killed_process_left_half_written_are_removed(db_path, clock):
     assert NOTE.encode() not in backup.read_bytes()
 
     half_backup.write_bytes(b"left by a backup killed later")
-    backups.run_daily_backup(db_path)  # the next backup removes what a killed one left, too
+    assert backups.run_daily_backup(db_path) is not None  # the next backup removes what a killed one left
     assert not half_backup.exists()
+    half_restore.write_bytes(b"left by a restore killed later")
+    assert backups.run_daily_backup(db_path) is None  # as when the window opens it: none due, cleaned all the same
+    assert not half_restore.exists()
