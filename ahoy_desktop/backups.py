@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -238,20 +238,24 @@ def copies_holding_workspace(workspace_path: str | Path) -> list[Path]:
     return copies
 
 
-def apply_forget_to_backups(workspace_path: str | Path, person: PersonToForget) -> list[Path]:
+def apply_forget_to_backups(workspace_path: str | Path, person: PersonToForget,
+                            progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Remove the person from every copy of the workspace; return the copies that could not be cleaned.
 
     A damaged file set aside cannot always be edited; those are returned so
-    the user can be told to delete them.
+    the user can be told to delete them. ``progress(done, total)`` is told after each copy.
     """
     failed = []
     with copies_locked(workspace_path):  # also removes the partial copies a killed process left
-        for path in copies_holding_workspace(workspace_path):
+        copies = copies_holding_workspace(workspace_path)
+        for done, path in enumerate(copies, start=1):
             try:
                 forget_in_copy(path, person)
             except sqlite3.Error as exc:
                 log.warning("a person could not be removed from %s: %s", path.name, exc)
                 failed.append(path)
+            if progress is not None:
+                progress(done, len(copies))
     return failed
 
 
@@ -286,8 +290,10 @@ def forget_in_copy(path: Path, person: PersonToForget) -> bool:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        if member_ids and "member_fts" in tables:  # their name's fragments leave the search index too
-            con.execute("INSERT INTO \"member_fts\" (\"member_fts\") VALUES ('optimize')")
+        if member_ids:  # fragments of their texts and posts leave both search indexes too
+            for index in ("member_fts", "activity_fts"):
+                if index in tables:
+                    con.execute(f"INSERT INTO \"{index}\" (\"{index}\") VALUES ('optimize')")
     finally:
         con.close()
     make_private(path)

@@ -3,8 +3,10 @@
 The member and everything about them leaves the workspace: identities and
 handle history, activities, custom values, tags, notes, scores and stage
 history, dismissed duplicate pairs and the undo records of merges into them
-(which hold copies). SQLite's secure delete overwrites the freed space and the
-write-ahead log is emptied, so the text is not left readable in the file.
+(which hold copies). SQLite's secure delete overwrites the freed space, both
+search indexes are merged (a deleted row's trigrams stay in older index
+segments until then) and the write-ahead log is emptied, so none of their
+text is left readable in the file.
 Their X user ids stay in a suppression list, and nothing else: no sync
 stores them or their activity again. The workspace's backups (and files it
 set aside) get the same deletion and suppression; exported files are outside
@@ -18,6 +20,7 @@ not into the backups.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +30,10 @@ from .backups import PersonToForget, apply_forget_to_backups
 from .db.models import SuppressedXUser, database_proxy
 from .db.sqlite import write_transaction
 from .member_rows import bring_scores_current, free_member_id, insert_rows, read_rows, recount, without_lost_stages
+from .search import purge_deleted_text
 from .sync.store import refresh_member_stats
+
+log = logging.getLogger(__name__)
 
 # Tables holding a member's own rows, restored in this order (parents first).
 MEMBER_TABLES = ("member_custom_value", "member_tag", "member_note", "member_score", "stage_change")
@@ -52,21 +58,45 @@ def _in(column: str, values: list) -> tuple[str, list]:
     return f'"{column}" IN ({", ".join("?" for _ in values)})', list(values)
 
 
-def forget_member(member_id: int, now: datetime) -> Forgotten:
-    """Delete a member and everything about them; keep only their X user ids, suppressed."""
+def forget_member(member_id: int, now: datetime,
+                  backups_progress: Callable[[int, int], None] | None = None) -> Forgotten:
+    """Delete a member and everything about them, here and in the backups; keep only their X user ids.
+
+    ``backups_progress(done, total)`` follows the backups, which take a while on a large workspace.
+    """
+    forgotten = forget_in_workspace(member_id, now)
+    forgotten.copies_not_cleaned = forget_in_backups(forgotten, backups_progress)
+    return forgotten
+
+
+def forget_in_workspace(member_id: int, now: datetime) -> Forgotten:
+    """The workspace's part of a forget: rows, search index fragments and old page images all go."""
     db = database_proxy.obj
     previous = db.execute_sql("PRAGMA secure_delete").fetchone()[0]
     db.execute_sql("PRAGMA secure_delete = ON")
     try:
         with write_transaction(database_proxy):
             forgotten = _forget(member_id, now)
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # old page images leave the log file too
+            purge_deleted_text(db.execute_sql)
+        _empty_write_ahead_log(db)
     finally:
         db.execute_sql(f"PRAGMA secure_delete = {int(previous)}")
-    workspace_path = Path(db.database)
-    if workspace_path.is_file():
-        forgotten.copies_not_cleaned = apply_forget_to_backups(workspace_path, person_to_forget(forgotten))
     return forgotten
+
+
+def _empty_write_ahead_log(db) -> None:
+    """Copy the log into the file and truncate it: its older page images still hold what was deleted."""
+    busy, _log_frames, _copied = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:  # a reader held on past the busy timeout; the next checkpoint overwrites the log
+        log.warning("the write-ahead log could not be emptied after a forget: another connection was reading")
+
+
+def forget_in_backups(forgotten: Forgotten, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Carry a forget into every copy of the open workspace; return the copies that could not be cleaned."""
+    workspace_path = Path(database_proxy.obj.database)
+    if not workspace_path.is_file():
+        return []
+    return apply_forget_to_backups(workspace_path, person_to_forget(forgotten), progress)
 
 
 def person_to_forget(forgotten: Forgotten) -> PersonToForget:

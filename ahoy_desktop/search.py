@@ -93,6 +93,21 @@ def create_search_index(db: Database) -> None:
                    "WHERE \"text\" <> ''")
 
 
+SEARCH_INDEXES = ("member_fts", "activity_fts")
+
+
+def purge_deleted_text(execute) -> None:
+    """Merge each index into one segment, so fragments of deleted text leave the file.
+
+    FTS5 deletes by writing a tombstone: the deleted row's trigrams stay in
+    older segments until those are merged. With secure delete on, the pages
+    the merge frees are overwritten. ``execute(sql)`` runs SQL on the
+    workspace or on a copy of it.
+    """
+    for index in SEARCH_INDEXES:
+        execute(f"INSERT INTO \"{index}\" (\"{index}\") VALUES ('optimize')")
+
+
 def check_search_index(db: Database) -> None:
     """Raise if an index is damaged or disagrees with the rows it indexes.
 

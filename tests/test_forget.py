@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from ahoy_desktop import forget, merge, notes_tags, scores
+from ahoy_desktop import backups, forget, merge, notes_tags, scores
 from ahoy_desktop.clock import to_iso
 from ahoy_desktop.db.models import Activity, Identity, Member, MemberScore, SuppressedXUser, database_proxy
 from ahoy_desktop.duplicates import dismiss
@@ -14,6 +14,10 @@ from ahoy_desktop.members import set_field_by_hand
 from ahoy_desktop.workspace import sync_account
 
 SECRET = "Prefers the zebra-striped mug 7f3a"
+# Runs of one letter from scripts nothing else in the workspace uses: any fragment the trigram index
+# keeps of them (it folds case, and stores a term as what follows the previous term's prefix) holds a pair.
+BIO_MARK = "ꙮꙮꙮꙮ"
+POST_MARK = "ⰀⰀⰀⰀ"
 
 
 def mention(world: dict, offset: int, author: str, at) -> dict:
@@ -30,6 +34,13 @@ def mentions_of(db_path, text: str) -> list[str]:
         if path.exists() and text.encode() in path.read_bytes():
             found.append(path.name)
     return found
+
+
+def traces(*paths) -> list[str]:
+    """Pairs of the marks' letters, in every case, found in these files."""
+    pairs = {form[:2] for mark in (BIO_MARK, POST_MARK) for form in (mark, mark.lower(), mark.upper(), mark.casefold())}
+    data = b"".join(p.read_bytes() for p in paths if p.exists())
+    return sorted(pair for pair in pairs if pair.encode() in data)
 
 
 def logged(x_user_id: str) -> bool:
@@ -117,6 +128,35 @@ def test_forget_removes_everything_and_the_next_sync_does_not_bring_them_back(
     assert [m.absorbed_id for m in merge.merges_into(person.id)] == [extra.id]
     assert SuppressedXUser.select().count() == 0
     assert MemberScore.get(MemberScore.member == person.id).score == scores.explain(person.id, clock.now()).score
+
+
+def test_no_fragment_of_their_bio_or_posts_stays_in_the_file_its_log_or_a_backup(
+        db_path, clock, sandbox, connect, real_world):
+    server = sandbox(real_world)
+    account, host = connect(server)
+    assert sync_account(account, host, clock).outcome == "ok"
+    person = Member.select().where(Member.activity_count >= 2).order_by(Member.activity_count.desc()).first()
+    uid = Identity.get(Identity.member == person).x_user_id
+    post = mention(real_world, 1, uid, clock.now() + timedelta(hours=1))
+    post["tweet"]["text"] += f" {POST_MARK}"
+    real_world["events"] = [post]
+    server.stop()
+    account, host = connect(sandbox(real_world))
+    clock.advance(timedelta(hours=2))
+    assert sync_account(account, host, clock).outcome == "ok"
+    set_field_by_hand(person.id, "bio", f"Quiet {BIO_MARK} person")
+    assert Member.select().where(Member.bio.contains(BIO_MARK)).count() == 1
+    assert Activity.select().where(Activity.text.contains(POST_MARK)).count() == 1
+    backup = backups.back_up_now(db_path, now=clock.now())
+    wal = db_path.with_name(db_path.name + "-wal")
+    everything = ["ⰀⰀ", "ⰰⰰ", "ꙮꙮ"]
+    assert traces(db_path, wal) == everything and traces(backup) == everything
+
+    forget.forget_member(person.id, clock.now())
+
+    assert traces(db_path) == [] and traces(wal) == []
+    assert traces(backup) == []
+    assert database_proxy.obj.execute_sql("PRAGMA secure_delete").fetchone()[0] == 1
 
 
 def test_forgetting_an_unknown_member_changes_nothing(db_path, clock):

@@ -22,6 +22,9 @@ PRAGMAS = {
     "busy_timeout": 15000,  # the app and a scheduled `sync` may share a file
     "cache_size": -32000,
     "temp_store": "memory",
+    # Deleted content is overwritten, on every platform's build: what a forgotten person wrote
+    # must not linger in pages freed earlier (an edit, a search index merge).
+    "secure_delete": 1,
 }
 
 
