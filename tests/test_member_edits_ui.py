@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QDialog
 
 from ahoy_desktop import forget, merge, notes_tags
@@ -83,14 +83,18 @@ def test_forget_asks_plainly_then_offers_undo_until_closing(app_context, pane, q
     assert Member.select().where(Member.id == member_id).exists()
 
     monkeypatch.setattr(ForgetDialog, "confirmed", lambda self: True)
-    with qtbot.waitSignal(app_context.changed) as changed:
+    with qtbot.waitSignal(app_context.changed, timeout=20_000) as changed:
         pane.forget_member()
+        assert pane.member_id is None and pane.stack.currentWidget() is pane.placeholder
+        assert not pane.forgotten_bar.isHidden() and "Forgetting Ana Silva" in pane.forgotten_bar.label.text()
+        assert not pane.forget_button.isEnabled()
     assert changed.args[0].members_removed == {member_id}
     assert not Member.select().where(Member.id == member_id).exists()
     assert [s.x_user_id for s in SuppressedXUser.select()] == [f"x{member_id}"]
-    assert pane.member_id is None and pane.stack.currentWidget() is pane.placeholder
-    assert not pane.forgotten_bar.isHidden() and "Ana Silva was forgotten" in pane.forgotten_label.text()
-    actions = pane.undo_forget_menu.actions()
+    qtbot.waitUntil(lambda: pane.forget_job is None, timeout=20_000)
+    assert pane.forget_job is None and pane.forget_button.isEnabled()
+    assert not pane.forgotten_bar.isHidden() and "Ana Silva was forgotten" in pane.forgotten_bar.label.text()
+    actions = pane.forgotten_bar.undo_menu.actions()
     assert [a.text() for a in actions] == ["Bring back Ana Silva"]
     with qtbot.waitSignal(app_context.open_member_requested) as opened:
         actions[0].trigger()
@@ -101,8 +105,34 @@ def test_forget_asks_plainly_then_offers_undo_until_closing(app_context, pane, q
     monkeypatch.setattr(ForgetDialog, "confirmed", lambda self: True)
     pane.show_member(member_id)
     pane.forget_member()
-    app_context.workspace_closing.emit()
+    app_context.workspace_closing.emit()  # waits for the forget, which holds a connection to the file
+    assert pane.forget_job is None and not Member.select().where(Member.id == member_id).exists()
     assert pane.forgotten == [] and pane.forgotten_bar.isHidden()
+
+
+def test_forget_runs_off_the_window_thread_and_shows_the_backups_being_cleaned(app_context, pane, qtbot,
+                                                                              monkeypatch):
+    from ahoy_desktop import backups
+
+    member_id = person(app_context.clock, "Ana Silva", "ana")
+    path = app_context.session.path
+    copies = [backups.back_up_now(path, now=app_context.clock.now()) for _ in range(2)]
+    threads, seen = [], []
+    real = forget.forget_in_backups
+
+    def watched(forgotten, progress=None):
+        threads.append(QThread.currentThread())
+        return real(forgotten, lambda done, total: (seen.append((done, total)), progress(done, total)))
+
+    monkeypatch.setattr(forget, "forget_in_backups", watched)
+    monkeypatch.setattr(ForgetDialog, "confirmed", lambda self: True)
+    pane.show_member(member_id)
+    with qtbot.waitSignal(pane.forget_finished, timeout=20_000):
+        pane.forget_member()
+    assert threads and threads[0] is not pane.thread()
+    assert seen == [(1, 2), (2, 2)] and pane.forgotten_bar.progress.isHidden()
+    for copy in copies:
+        assert b"Ana Silva" not in copy.read_bytes()
 
 
 def test_merge_dialog_picks_values_previews_and_merges(app_context, qtbot):

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -50,6 +49,7 @@ from ahoy_desktop.members import (
 from ahoy_desktop.sync.posts import LIKE, RETWEET, unescape_for_display
 
 from .context import AppContext
+from .member_forget import ForgetDialog, ForgetJob, ForgottenBar
 from .member_table_model import local_day_text, local_time_text
 from .score_badge import ScoreBadge
 from .texts import kind_label
@@ -374,31 +374,6 @@ class NotesEditor(QPlainTextEdit):
         super().focusOutEvent(event)
 
 
-class ForgetDialog(QMessageBox):
-    """Asks before forgetting someone, saying plainly what goes, what stays and where copies remain."""
-
-    def __init__(self, who: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setIcon(QMessageBox.Icon.Warning)
-        self.setWindowTitle(self.tr("Forget this person"))
-        self.setText(self.tr("Forget %1?").replace("%1", who))
-        self.setInformativeText(self.tr(
-            "Deleted from this workspace: their profile, X identities and handle history, every activity, "
-            "tags, notes, custom field values, scores and stage history.\n\n"
-            "Kept: only their X user id, on a list that stops later syncs from bringing them back.\n\n"
-            "This workspace's backups are cleaned the same way, but files you exported before now are outside "
-            "the app: delete those yourself if the request covers them.\n\n"
-            "You can undo this until you close Ahoy Desktop; undo brings them back into the workspace only, "
-            "not into its backups."))
-        self.forget_button = self.addButton(self.tr("Forget"), QMessageBox.ButtonRole.DestructiveRole)
-        self.addButton(QMessageBox.StandardButton.Cancel)
-        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-    def confirmed(self) -> bool:
-        self.exec()
-        return self.clickedButton() is self.forget_button
-
-
 def _scrolling(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -410,6 +385,8 @@ def _scrolling(widget: QWidget) -> QScrollArea:
 
 class MemberDetailPane(QWidget):
     """The right side of the Members tab: the member chosen in the table."""
+
+    forget_finished = Signal()  # a forget ended, the backups included (or failed)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -497,21 +474,9 @@ class MemberDetailPane(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(content)
-        # People forgotten since the app started, newest last: undo lasts until it closes.
-        self.forgotten: list[forget.Forgotten] = []
-        self.forgotten_label = QLabel()
-        self.forgotten_label.setWordWrap(True)
-        self.undo_forget_button = QToolButton()
-        self.undo_forget_button.setText(self.tr("Undo forget"))
-        self.undo_forget_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.undo_forget_menu = QMenu(self.undo_forget_button)
-        self.undo_forget_button.setMenu(self.undo_forget_menu)
-        self.forgotten_bar = QFrame()
-        self.forgotten_bar.setFrameShape(QFrame.Shape.StyledPanel)
-        bar = QHBoxLayout(self.forgotten_bar)
-        bar.addWidget(self.forgotten_label, 1)
-        bar.addWidget(self.undo_forget_button)
-        self.forgotten_bar.hide()
+        self.forgotten_bar = ForgottenBar()
+        self.forgotten_bar.undo_requested.connect(self.undo_forget)
+        self.forget_job: ForgetJob | None = None
         context.workspace_closing.connect(self._workspace_closing)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -676,48 +641,85 @@ class MemberDetailPane(QWidget):
         handle = self.detail.values.get("x_handle") or ""
         return name or (f"@{handle}" if handle else self.tr("this member"))
 
+    @property
+    def forgotten(self) -> list[forget.Forgotten]:
+        """People forgotten since the app started, newest last: undo lasts until it closes."""
+        return self.forgotten_bar.forgotten
+
     @Slot()
     def forget_member(self) -> None:
-        """Ask, then forget the member shown; the undo stays offered until the app closes."""
-        if self.member_id is None or not ForgetDialog(self.who(), self).confirmed():
+        """Ask, then forget the member shown on a worker thread; the undo stays offered until the app closes."""
+        if self.member_id is None or self.forget_job is not None:
+            return
+        who = self.who()
+        if not ForgetDialog(who, self).confirmed():
             return
         self.notes_editor.dirty = False
-        member_id = self.member_id
-        forgotten = forget.forget_member(member_id, self.context.clock.now())
-        self.forgotten.append(forgotten)
+        job = ForgetJob(self.member_id, self.context.clock.now(), self)
+        job.removed.connect(self._forgotten_here)
+        job.backups_progress.connect(self.forgotten_bar.show_backups)
+        job.finished_ok.connect(self._forget_done)
+        job.failed.connect(self._forget_failed)
+        self.forget_job = job
+        self.forget_button.setEnabled(False)
         self.clear()
-        self._update_forgotten_bar()
-        self.context.notify(Changes(members_removed={member_id}, activities_changed=True, scoring_changed=True))
+        self.forgotten_bar.start(who)
+        job.start()
+
+    def _current_job(self) -> bool:
+        return self.forget_job is not None and self.sender() is self.forget_job
+
+    @Slot(object)
+    def _forgotten_here(self, forgotten: forget.Forgotten) -> None:
+        if not self._current_job():
+            return  # the workspace closed meanwhile
+        self.forgotten_bar.removed(forgotten)
+        self.context.notify(Changes(members_removed={forgotten.member_id}, activities_changed=True,
+                                    scoring_changed=True))
+
+    def _end_job(self) -> None:
+        job, self.forget_job = self.forget_job, None
+        job.wait()
+        job.deleteLater()
+        self.forget_button.setEnabled(True)
+        self.forgotten_bar.stop()
+
+    @Slot(object)
+    def _forget_done(self, forgotten: forget.Forgotten) -> None:
+        if not self._current_job():
+            return
+        self._end_job()
+        self.forget_finished.emit()
         if forgotten.copies_not_cleaned:
             QMessageBox.warning(self, self.tr("Some copies could not be cleaned"), self.tr(
                 "These files are damaged copies set aside earlier and could not be opened to remove the person. "
                 "Delete them by hand if you no longer need them:\n\n{files}").format(
                 files="\n".join(str(path) for path in forgotten.copies_not_cleaned)))
 
+    @Slot(str)
+    def _forget_failed(self, message: str) -> None:
+        if not self._current_job():
+            return
+        removed = self.forget_job.workspace_done
+        self._end_job()
+        self.forget_finished.emit()
+        if removed:
+            text = self.tr("The person was removed from this workspace, but not from every backup: %1")
+        else:
+            text = self.tr("The person could not be forgotten: %1")
+        QMessageBox.warning(self, self.tr("Forget this person"), text.replace("%1", message))
+
     def undo_forget(self, forgotten: forget.Forgotten) -> None:
         member_id = forget.undo_forget(forgotten, self.context.clock.now())
-        self.forgotten.remove(forgotten)
-        self._update_forgotten_bar()
+        self.forgotten_bar.remove(forgotten)
         self.context.notify(Changes(members_added={member_id}, members_with_new_activity={member_id},
                                     scoring_changed=True, activities_changed=True))
         self.context.open_member_requested.emit(member_id)
-
-    def _update_forgotten_bar(self) -> None:
-        self.undo_forget_menu.clear()
-        for forgotten in reversed(self.forgotten):
-            who = forgotten.name or f"@{forgotten.handle}"
-            action = self.undo_forget_menu.addAction(self.tr("Bring back %1").replace("%1", who))
-            action.triggered.connect(lambda _=False, f=forgotten: self.undo_forget(f))
-        if self.forgotten:
-            last = self.forgotten[-1]
-            self.forgotten_label.setText(
-                self.tr("%1 was forgotten. You can undo this until you close Ahoy Desktop.")
-                .replace("%1", last.name or f"@{last.handle}"))
-        self.forgotten_bar.setVisible(bool(self.forgotten))
 
     @Slot()
     def _workspace_closing(self) -> None:
         """Another workspace has other people: what could be brought back belongs to this one."""
         self.notes_editor.save_now()
-        self.forgotten.clear()
-        self._update_forgotten_bar()
+        if self.forget_job is not None:  # it holds a connection to the closing file: let it finish
+            self._end_job()
+        self.forgotten_bar.clear()
