@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -157,6 +158,31 @@ def test_no_fragment_of_their_bio_or_posts_stays_in_the_file_its_log_or_a_backup
     assert traces(db_path) == [] and traces(wal) == []
     assert traces(backup) == []
     assert database_proxy.obj.execute_sql("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_the_next_sync_does_not_write_their_ids_or_their_posts_ids_into_the_request_log(
+        db_path, clock, sandbox, connect, real_world):
+    server = sandbox(real_world)
+    account, host = connect(server)
+    assert sync_account(account, host, clock).outcome == "ok"
+    person = Member.select().where(Member.activity_count >= 3).order_by(Member.activity_count.desc()).first()
+    uid = Identity.get(Identity.member == person).x_user_id
+    post = mention(real_world, 1, uid, clock.now() + timedelta(hours=1))
+    real_world["events"] = [post]
+    server.stop()
+    account, host = connect(sandbox(real_world))
+    forget.forget_member(person.id, clock.now())
+    assert not logged(uid)
+    clock.advance(timedelta(hours=2))
+    assert sync_account(account, host, clock).outcome == "ok"
+
+    assert not logged(uid)
+    assert not logged(post["tweet"]["id"])
+    pages = database_proxy.obj.execute_sql(
+        "SELECT resource_count, resource_ids FROM request_log WHERE endpoint = 'users/:id/mentions' "
+        "ORDER BY id DESC LIMIT 1").fetchone()
+    assert pages[0] >= 1 and pages[0] == len(json.loads(pages[1])) + 1  # counted, not named
+    assert not Activity.select().where(Activity.x_user_id == uid).exists()
 
 
 def test_forgetting_an_unknown_member_changes_nothing(db_path, clock):

@@ -22,7 +22,7 @@ from ..mapping import FieldMapping, load_mapping
 from ..xapi.client import AuthorizationLost, Page, RateLimited, XApiError, XClient
 from . import store
 from .lock import account_lock
-from .members import MemberResolver
+from .members import MemberResolver, suppressed_among
 from .posts import LIKE, QUOTE, RETWEET, classify, dedup_key, post_text, post_time
 
 
@@ -508,11 +508,11 @@ class SyncEngine:
                 self.options.budget.note(now, endpoint, [d["id"] for d in page.data],
                                          [u["id"] for u in page.includes.get("users", [])])
         headers = response.headers if response is not None else {}
+        resource_ids, included_user_ids = _loggable_ids(endpoint, page) if page else (None, None)
         RequestLog.create(
             account=self.account.id, at=now, utc_day=now.strftime("%Y-%m-%d"), endpoint=endpoint,
             status=status, error=error, resource_type=resource_type,
-            resource_ids=[d["id"] for d in page.data] if page else None,
-            included_user_ids=[u["id"] for u in page.includes.get("users", [])] if page else None,
+            resource_ids=resource_ids, included_user_ids=included_user_ids,
             resource_count=len(page.data) if page else 0,
             rate_limit=_int(headers.get("x-rate-limit-limit")),
             rate_remaining=_int(headers.get("x-rate-limit-remaining")),
@@ -529,6 +529,26 @@ class SyncEngine:
             activities_added=sum(self.report.activities_added.values()),
             members_added=len(self.members.created), waiting_until=waiting_until,
         ))
+
+
+def _loggable_ids(endpoint: str, page: Page) -> tuple[list[str], list[str]]:
+    """A page's resource and included user ids for the request log, leaving out forgotten people.
+
+    Someone who asked to be forgotten is not stored again, so neither their
+    user id nor the ids of their posts may be written down (the resource
+    count stays whole).
+    """
+    users = [u["id"] for u in page.includes.get("users", [])]
+    if endpoint in USER_ENDPOINTS:
+        people = [d["id"] for d in page.data]
+    else:
+        people = [d["author_id"] for d in page.data if d.get("author_id")]
+    gone = suppressed_among(sorted(set(people + users)))
+    if endpoint in USER_ENDPOINTS:
+        data = [d["id"] for d in page.data if d["id"] not in gone]
+    else:
+        data = [d["id"] for d in page.data if d.get("author_id") not in gone]
+    return data, [u for u in users if u not in gone]
 
 
 def recent_post_ids(account_id: int, limit: int):
