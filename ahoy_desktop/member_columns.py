@@ -19,6 +19,8 @@ TEXT_KIND, INT_KIND, REAL_KIND, TIME_KIND, STAGE_KIND, DAY_KIND, YES_NO_KIND = (
 
 NAME, HANDLE, STAGE, SCORE, ACTIVITY, LAST_ACTIVE, FIRST_SEEN, FOLLOWERS, ACCOUNTS, TAGS = (
     "name", "handle", "stage", "score", "activity", "last_active", "first_seen", "followers", "accounts", "tags")
+X_USER_ID, NOTES = "x_user_id", "notes"  # the keys the importer reads them back into
+ID_SEPARATOR = ";"
 
 # (expression, direction): None follows the direction asked for; True keeps empty values last either way.
 SortKey = list[tuple[str, bool | None]]
@@ -54,6 +56,12 @@ def _number_sort(expr: str) -> tuple:
 _ACCOUNTS_SQL = ('(SELECT group_concat(ac."username", \', \') FROM "account" ac WHERE EXISTS '
                  '(SELECT 1 FROM "activity" a WHERE a."member_id" = m."id" AND +a."account_id" = ac."id"))')
 
+# A member's X user ids as their digits, in number order (ids of one length sort as text).
+_X_USER_IDS_SQL = (f'(SELECT group_concat("x_user_id", \'{ID_SEPARATOR}\') FROM '
+                   '(SELECT i."x_user_id" FROM "identity" i WHERE i."member_id" = m."id" AND i."x_user_id" IS NOT NULL '
+                   'ORDER BY length(i."x_user_id"), i."x_user_id"))')
+_NOTES_SQL = '(SELECT n."text" FROM "member_note" n WHERE n."member_id" = m."id")'
+
 FIXED_COLUMNS: list[MemberColumn] = [
     MemberColumn(NAME, "Name", TEXT_KIND, 'm."name"',
                  (("CASE WHEN m.\"name\" = '' THEN 1 ELSE 0 END", True), ('lower(m."name")', None),
@@ -77,8 +85,10 @@ FIXED_COLUMNS: list[MemberColumn] = [
     MemberColumn(FOLLOWERS, "Followers", INT_KIND, 'm."followers"', _number_sort('m."followers"')),
     MemberColumn(ACCOUNTS, "Accounts", TEXT_KIND, _ACCOUNTS_SQL, _text_sort(_ACCOUNTS_SQL)),
     MemberColumn(TAGS, "Tags", TEXT_KIND, 'm."tags"', _text_sort('m."tags"')),
+    MemberColumn(X_USER_ID, "X user id", TEXT_KIND, _X_USER_IDS_SQL, _number_sort(_X_USER_IDS_SQL)),
+    MemberColumn(NOTES, "Notes", TEXT_KIND, _NOTES_SQL, _text_sort(_NOTES_SQL)),
 ]
-_SHOWN_ELSEWHERE = {"name", "x_handle", "followers", "tags", "avatar"}
+_SHOWN_ELSEWHERE = {"name", "x_handle", "followers", "tags"}
 FIELD_COLUMNS: list[MemberColumn] = [
     MemberColumn(f.key, f.label, INT_KIND if f.type == NUMBER else TEXT_KIND, f'm."{f.key}"',
                  _number_sort(f'm."{f.key}"') if f.type == NUMBER else _text_sort(f'm."{f.key}"'))
@@ -108,6 +118,19 @@ def columns_by_key(keys: list[str] | tuple[str, ...] | None = None) -> list[Memb
     if keys is None:
         return list(known.values())
     return [known[k] for k in keys if k in known]
+
+
+def export_keys(visible: list[str] | tuple[str, ...]) -> list[str]:
+    """The columns an export of the view writes: those shown, with the X user id always among them.
+
+    Without the id a file read back could not tell apart two people of the
+    same name, nor find a member whose handle changed; it goes after the handle.
+    """
+    keys = list(visible)
+    if X_USER_ID not in keys:
+        anchor = next((k for k in (HANDLE, NAME) if k in keys), None)
+        keys.insert(keys.index(anchor) + 1 if anchor is not None else 0, X_USER_ID)
+    return keys
 
 
 def parse_visible(text: str, available: list[str]) -> list[str]:

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from .db.models import CustomField
-from .member_fields import BUILTIN_BY_KEY, NUMBER
+from .member_columns import FIXED_COLUMNS, NOTES, X_USER_ID
+from .member_fields import BUILTIN_BY_KEY, NUMBER, TEXT
 from .notes_tags import tag_key
 
 NO_STAGE = 0  # in ``stages``: members with no stage
@@ -74,6 +75,8 @@ def field_expression(key: str) -> tuple[str, str]:
     """The SQL for a member field's value on member ``m``, and the field's type."""
     if key in BUILTIN_BY_KEY:
         return f'm."{key}"', BUILTIN_BY_KEY[key].type
+    if key in (X_USER_ID, NOTES):
+        return next(c.value_sql for c in FIXED_COLUMNS if c.key == key), TEXT
     if _CUSTOM_KEY.match(key):
         custom = CustomField.get_or_none(CustomField.key == key)
         if custom is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from peewee import JOIN
 
@@ -244,7 +244,7 @@ def export_value(column: MemberColumn, row: MemberRow, value):
         return int(number) if number.is_integer() else number
     if column.kind == DAY_KIND:
         try:
-            return datetime.fromisoformat(str(value)[:10])
+            return date.fromisoformat(str(value)[:10])
         except ValueError:
             return str(value)
     if column.kind == YES_NO_KIND:

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QMainWindow
 
-from ahoy_desktop.db.models import Member
+from ahoy_desktop.db.models import Identity, Member
 
 
 @pytest.fixture
@@ -47,7 +47,11 @@ def test_export_writes_the_searched_view_with_its_columns(members_window, qtbot,
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     _query, columns = tab.current_view()
-    assert len(rows) == expected + 1 and len(rows[0]) == len(columns)
+    assert "x_user_id" not in columns  # hidden in the table, written all the same
+    assert len(rows) == expected + 1 and len(rows[0]) == len(columns) + 1
+    assert rows[0][:3] == ["Name", "Handle", "X user id"]
+    ids = {i.x_user_id for i in Identity.select()}
+    assert all(row[2] in ids for row in rows[1:])
 
 
 def test_excel_export_of_the_view(members_window, qtbot, tmp_path):

@@ -76,6 +76,21 @@ def add_member(now, handle, uid=None, **values) -> Member:
     return member
 
 
+def add_tricky_members(now) -> list:
+    """A formula-looking name, a 64-bit id, negative numbers, custom fields of every type; and a bare handle."""
+    fields = [create_custom_field("Plan", "choice", now, choices=["Free", "Pro"]),
+              create_custom_field("Balance", "number", now), create_custom_field("Met on", "date", now),
+              create_custom_field("VIP", "yes_no", now), create_custom_field("Note", "text", now)]
+    member = add_member(now, "Formula_Fan", BIG_ID, name=FORMULA_NAME, followers=-12, bio="  spaced\r\nout  ",
+                        company="+ACME", avatar="https://pbs.twimg.com/profile_images/1/a_normal.jpg")
+    set_tags(member.id, ["@team", "-x", "VIP"])
+    set_note(member.id, "=1+1 is not run\nsecond line", now)
+    for field, value in zip(fields, ["Pro", "-3.5", "2026-11-30", "true", "-not a formula"], strict=True):
+        MemberCustomValue.create(member=member, field_key=field.key, value=value, source="manual", updated_at=now)
+    add_member(now, "handle_only", None, name="Only a handle")
+    return fields
+
+
 def test_guard_then_unguard_is_exact_for_every_tricky_value():
     values = ["=1+2", "+33 6 12", "-5", "-5.5e3", "-", "@home", "\tTab", "\rCR", "'=x", "''=x", "'hello", "'-5",
               "plain", "", "'", "=", "1e5", "+", "'@"]
@@ -89,19 +104,7 @@ def test_round_trip_into_an_empty_workspace_is_exact(db_path, clock, sandbox, co
     server = sandbox(real_world)
     account, host = connect(server)
     assert sync_account(account, host, clock).outcome == "ok"
-    plan_field = create_custom_field("Plan", "choice", now, choices=["Free", "Pro"])
-    score = create_custom_field("Balance", "number", now)
-    met = create_custom_field("Met on", "date", now)
-    vip = create_custom_field("VIP", "yes_no", now)
-    note = create_custom_field("Note", "text", now)
-    member = add_member(now, "Formula_Fan", BIG_ID, name=FORMULA_NAME, followers=-12, bio="  spaced\r\nout  ",
-                        company="+ACME")
-    set_tags(member.id, ["@team", "-x", "VIP"])
-    set_note(member.id, "=1+1 is not run\nsecond line", now)
-    for key, value in [(plan_field.key, "Pro"), (score.key, "-3.5"), (met.key, "2026-11-30"), (vip.key, "true"),
-                       (note.key, "-not a formula")]:
-        MemberCustomValue.create(member=member, field_key=key, value=value, source="manual", updated_at=now)
-    add_member(now, "handle_only", None, name="Only a handle")
+    plan_field, score, met, vip, note = add_tricky_members(now)
     before = snapshot()
     assert len(before) > 500
     path = tmp_path / "members.csv"
@@ -125,6 +128,61 @@ def test_round_trip_into_an_empty_workspace_is_exact(db_path, clock, sandbox, co
     assert set(imported.manual_fields) >= {"name", "x_handle", "followers", "bio"}
     assert tags_of(imported.id) == ["-x", "@team", "VIP"] and note_of(imported.id).startswith("=1+1")
     assert all(v.source == "manual" for v in MemberCustomValue.select())
+
+
+def test_the_view_exported_from_the_members_menu_imports_back_exactly(synced_context, qtbot, tmp_path):
+    """What the user clicks: every column shown, Members ▸ Export view as CSV, then Import into an empty workspace."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from ahoy_desktop.session import WorkspaceSession
+    from ui.member_actions import MemberActions
+    from ui.member_export_job import CSV
+    from ui.member_import_dialog import MemberImportDialog
+    from ui.members_tab import MembersTab
+
+    context = synced_context
+    now = context.clock.now()
+    fields = add_tricky_members(now)
+    window = QMainWindow()
+    tab = MembersTab(context)
+    window.setCentralWidget(tab)
+    actions = MemberActions(context, tab, window)
+    qtbot.addWidget(window)
+    window.show()
+    for action in tab.column_menu().actions():  # the header's menu: show every column
+        if not action.isChecked():
+            action.trigger()
+    qtbot.waitUntil(lambda: not tab.model.busy)
+    before = snapshot()
+    path = tmp_path / "view.csv"
+    job = actions.export(CSV, str(path))
+    with qtbot.waitSignal(job.finished_ok, timeout=30_000) as done:
+        pass
+    actions.wait()
+    assert done.args[1] == len(before) > 500
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and f",{BIG_ID},".encode() in data
+    assert b"'=HYPERLINK" in data and b",-12," in data
+
+    context.workspace_closing.emit()
+    context.session.close()
+    context.session = WorkspaceSession(tmp_path / "empty.sqlite", context.clock, context.settings)
+    context.workspace_opened.emit()
+    for field in fields:
+        create_custom_field(field.name, field.type, now, choices=field.choices)
+    dialog = MemberImportDialog(context)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.plan_ready, timeout=30_000):
+        dialog.load_file(path)
+    assert dialog.problems.rowCount() == 0
+    with qtbot.waitSignal(context.changed, timeout=30_000):
+        dialog.import_button.click()
+    dialog.wait_idle()
+    assert snapshot() == before
+    imported = Member.get(Member.x_handle == "Formula_Fan")
+    assert imported.name == FORMULA_NAME and imported.followers == -12
+    assert Identity.get(Identity.member == imported).x_user_id == BIG_ID
+    tab.close()
 
 
 BAD_FILE = (

@@ -78,3 +78,41 @@ def test_export_job_writes_the_view_off_the_window_thread(app_context, qtbot, tm
         nowhere.start()
     nowhere.wait()
     assert failed.args[0].startswith("The file could not be written")
+
+
+def test_the_view_exported_from_the_members_menu_as_a_workbook(app_context, qtbot, tmp_path):
+    """What the user clicks: the view, hidden id included, ids and handles as text, numbers and days real."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from ahoy_desktop.notes_tags import set_note
+    from ui.member_actions import MemberActions
+    from ui.member_export_job import XLSX
+    from ui.members_tab import MembersTab
+
+    now = app_context.clock.now()
+    balance = create_custom_field("Balance", "number", now)
+    met = create_custom_field("Met on", "date", now)
+    member = Member.create(first_seen_at=now, name="=cmd|' /C calc'!A0", x_handle="Big_Id", followers=-7)
+    Identity.create(member=member, x_user_id=BIG_ID, handle="Big_Id", handle_lower="big_id", first_seen_at=now)
+    for field, value in ((balance, "-3.5"), (met, "2026-11-30")):
+        MemberCustomValue.create(member=member, field_key=field.key, value=value, source="manual", updated_at=now)
+    set_note(member.id, "=1+1 stays text", now)
+    window = QMainWindow()
+    tab = MembersTab(app_context)
+    window.setCentralWidget(tab)
+    actions = MemberActions(app_context, tab, window)
+    qtbot.addWidget(window)
+    tab.set_visible_columns(["name", "handle", "followers", "notes", balance.key, met.key])
+    qtbot.waitUntil(lambda: not tab.model.busy)
+
+    job = actions.export(XLSX, str(tmp_path / "view.xlsx"))
+    qtbot.waitSignal(job.finished_ok, timeout=30_000).wait()
+    actions.wait()
+
+    header, cells = read_back(tmp_path / "view.xlsx")
+    assert [c.value for c in header] == ["Name", "Handle", "X user id", "Followers", "Notes", "Balance", "Met on"]
+    assert [c.value for c in cells[:6]] == ["=cmd|' /C calc'!A0", "Big_Id", BIG_ID, -7, "=1+1 stays text", -3.5]
+    assert [c.data_type for c in cells[:6]] == ["s", "s", "s", "n", "s", "n"]
+    assert cells[6].is_date and cells[6].value.date() == date(2026, 11, 30)
+    assert not any(c.data_type == "f" for row in (header, cells) for c in row)
+    tab.close()

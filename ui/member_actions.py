@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenuBar, QMessageBox, QWidget
 
+from ahoy_desktop.member_columns import export_keys
 from ahoy_desktop.members import export_view
 
 from .context import AppContext
@@ -71,13 +72,17 @@ class MemberActions(QObject):
         return dialog
 
     def export(self, kind: str, path: str | None = None) -> ExportJob | None:
-        """Write the Members tab's view (search, filters, order, visible columns) on a worker thread."""
+        """Write the Members tab's view (search, filters, order, visible columns) on a worker thread.
+
+        The X user id is written even when its column is hidden: a file read back needs it.
+        """
         if self.context.session is None:
             return None
         path = path or ask_export_path(self.window, kind)
         if not path:
             return None
-        query, columns = self.members.current_view()
+        query, visible = self.members.current_view()
+        columns = export_keys(visible)
         headers, _rows = export_view(query, columns)
         job = ExportJob(path, kind, headers, lambda: export_view(query, columns)[1], self)
         job.finished_ok.connect(self._exported)

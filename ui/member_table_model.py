@@ -493,7 +493,8 @@ class MemberTableModel(QAbstractTableModel):
             "accounts": self.tr("Accounts"), "tags": self.tr("Tags"), "bio": self.tr("Bio"),
             "location": self.tr("Location"), "website": self.tr("Website"), "company": self.tr("Company"),
             "job_title": self.tr("Job title"), "email": self.tr("Email"), "phone": self.tr("Phone"),
-            "country": self.tr("Country"), "city": self.tr("City"),
+            "country": self.tr("Country"), "city": self.tr("City"), "avatar": self.tr("Avatar"),
+            "x_user_id": self.tr("X user id"), "notes": self.tr("Notes"),
         }
         return column.header if column.custom else titles.get(column.key, column.header)
 
