@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from ahoy_desktop.db import bulk
 from ahoy_desktop.db.models import Account, Activity, Member, database_proxy
 from ahoy_desktop.db.sqlite import chunk_size, write_transaction
 from ahoy_desktop.scores import explain
+from ui.background import BackgroundQuery
 from ui.member_detail import TIMELINE_PAGE
 from ui.member_table_model import (
     COL_ACTIVITY,
@@ -231,11 +233,13 @@ def test_editing_a_field_by_hand(synced_context, make_tab, qtbot):
         qtbot.keyClicks(name.edit, "Sunflower")
         qtbot.keyClick(name.edit, Qt.Key.Key_Return)
     assert changed.args[0].members_updated == {member.id}
+    settle(qtbot, tab)  # the row is re-read in the background
     assert tab.model.index(row, COL_NAME).data() == "Sunflower"  # the table row follows
     assert tab.detail.name_label.text() == "Sunflower" and name.tag.isVisibleTo(tab)
 
     qtbot.mouseClick(name.revert, Qt.MouseButton.LeftButton)
     assert name.edit.text() == member.name and not name.tag.isVisibleTo(tab)
+    settle(qtbot, tab)
     assert tab.model.index(row, COL_NAME).data() == member.name
     assert Member.get_by_id(member.id).manual_fields == ["followers"]
 
@@ -243,6 +247,7 @@ def test_editing_a_field_by_hand(synced_context, make_tab, qtbot):
 def test_a_refresh_keeps_the_users_place(synced_context, make_tab, qtbot):
     tab = make_tab(synced_context)
     tab.show_member(Member.get(Member.x_handle == "xtxxzinfo").id)
+    settle(qtbot, tab)
     selected = tab.table.currentIndex().data(MEMBER_ID_ROLE)
     loaded = tab.model.rowCount()
     resets = []
@@ -252,12 +257,38 @@ def test_a_refresh_keeps_the_users_place(synced_context, make_tab, qtbot):
         new_id = Member.create(name="Newcomer", x_handle="newcomer", first_seen_at=now, activity_count=1,
                                last_active_at=now + timedelta(minutes=1)).id
     synced_context.notify(Changes(members_added={new_id}))
+    settle(qtbot, tab)
     assert tab.count_label.text() == "804 members"
     assert column(tab, COL_NAME)[0] == "Newcomer"  # newest activity: first row
     assert tab.model.rowCount() == loaded + 1
     assert tab.table.currentIndex().data(MEMBER_ID_ROLE) == selected
     assert tab.table.selectionModel().selectedRows()[0].data(MEMBER_ID_ROLE) == selected
     assert resets == []
+
+
+def test_a_refresh_with_a_search_active_is_read_in_the_background_and_the_rows_stay_until_then(
+        synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    type_search(qtbot, tab, "михаил", rows=1)
+    shown = tab.model.member_id(0)
+    now = synced_context.clock.now()
+    with write_transaction(database_proxy):
+        Member.update(name="Михаил renamed").where(Member.id == shown).execute()
+        newcomer = Member.create(name="Михаил Newcomer", x_handle="newcomer", first_seen_at=now).id
+    before_names, before_count = column(tab, COL_NAME), tab.count_label.text()
+    gate = threading.Event()
+    long_read = BackgroundQuery(reader=tab.model._reader)  # the reader is busy with another read
+    long_read.run(lambda: gate.wait(30))
+    try:
+        synced_context.notify(Changes(members_updated={shown}, members_added={newcomer}))
+        # Back at once, with nothing read on this thread: the rows and the count shown are the old ones.
+        assert column(tab, COL_NAME) == before_names and tab.count_label.text() == before_count
+        assert tab.model.busy
+    finally:
+        gate.set()
+    settle(qtbot, tab)
+    assert sorted(column(tab, COL_NAME)) == ["Михаил Newcomer", "Михаил renamed"]
+    assert tab.count_label.text() == "2 of 804 members"
 
 
 def test_open_member_requested_clears_a_search_that_hides_the_member(synced_context, make_tab, qtbot):
@@ -315,6 +346,7 @@ def test_a_hundred_thousand_members_open_with_one_window(app_context, make_tab, 
     tab.model.layoutChanged.connect(lambda: moves.append(True))
     tab.model.modelReset.connect(lambda: resets.append(True))
     app_context.notify(Changes(members_updated={member_id}))
+    settle(qtbot, tab)
     assert tab.model.index(row, COL_NAME).data() == "Renamed"
     assert tab.model.rowCount() == loaded and moves == resets == []
 

@@ -8,8 +8,10 @@ a background thread, so typing and scrolling never wait for SQL. That
 thread is kept, with its connection (its page cache stays warm) and the
 members the current search found (each next window pages over only those),
 until the workspace closes. A refresh
-after a sync re-reads the rows already shown and tells the view only what
-moved or changed, so scroll position and selection survive it.
+after a sync or an edit re-reads the rows already shown on that thread too
+(with a search active that is the whole search again), keeps the rows shown
+until the answer comes, then tells the view only what moved or changed, so
+scroll position and selection survive it.
 """
 
 from __future__ import annotations
@@ -62,6 +64,16 @@ REREAD_ROWS = 1000
 # Jumping to a member loads the rows above it only up to here (~70 ms of reading).
 JUMP_ROWS = 5000
 
+def _joined(earlier: Changes | None, later: Changes) -> Changes:
+    """The members two changes name, as one (what a refresh needs of them)."""
+    if earlier is None:
+        return later
+    return Changes(members_added=earlier.members_added | later.members_added,
+                   members_updated=earlier.members_updated | later.members_updated,
+                   members_with_new_activity=earlier.members_with_new_activity | later.members_with_new_activity,
+                   members_removed=earlier.members_removed | later.members_removed)
+
+
 def _qdatetime(moment: datetime) -> QDateTime:
     return QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))  # local time
 
@@ -78,6 +90,20 @@ def local_day_text(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return QLocale().toString(_qdatetime(moment), QCoreApplication.translate("time", "d MMM yyyy"))
+
+
+@dataclass(frozen=True)
+class _Refreshed:
+    """A background refresh: the first ``limit`` rows again, or new rows for members changed far down the list."""
+
+    query: MemberQuery
+    loaded: int  # rows shown when it was asked for
+    rows: list[MemberRow] | None
+    changed: dict[int, MemberRow] | None
+    limit: int
+    members_added: bool
+    matching: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -116,6 +142,10 @@ class MemberTableModel(QAbstractTableModel):
         self._counter = BackgroundQuery(self, self._reader)
         self._counter.finished.connect(self._counted)
         self._counter.failed.connect(self._load_failed)
+        self._refresher = BackgroundQuery(self, self._reader)
+        self._refresher.finished.connect(self._refreshed)
+        self._refresher.failed.connect(self._refresh_failed)
+        self._refresh_changes: Changes | None = None  # changes not yet shown; a refresh is asked or waits
         self.matching = 0
         self.total = 0
 
@@ -140,7 +170,8 @@ class MemberTableModel(QAbstractTableModel):
     @property
     def busy(self) -> bool:
         """True while a read runs in the background (a new query, the next window or the count)."""
-        return self._loading or self._fetching or self._loader.busy or self._counter.busy
+        return (self._loading or self._fetching or self._refresh_changes is not None or self._loader.busy
+                or self._counter.busy or self._refresher.busy)
 
     def set_query(self, query: MemberQuery) -> None:
         """Show another search, filter or order: read in the background, the old rows stay until then."""
@@ -169,6 +200,7 @@ class MemberTableModel(QAbstractTableModel):
     def _load(self) -> None:
         query, extra, matches = self._query, self._extra(), self._matches
         self._fetching = False
+        self._drop_refresh()  # the new read shows every change
         self._set_loading(True)
         self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, columns=extra, matches=matches),
                                          WINDOW_ROWS, False))
@@ -186,6 +218,8 @@ class MemberTableModel(QAbstractTableModel):
             self._fetching = False
             self._exhausted = len(result.rows) < result.limit
             self._append(result.rows)
+            if self._refresh_changes is not None:
+                self._start_refresh()  # it waited for this window
             return
         self._set_loading(False)
         self.beginResetModel()
@@ -200,9 +234,11 @@ class MemberTableModel(QAbstractTableModel):
             self.count_changed.emit(matching, total)
 
     def _load_failed(self, message: str) -> None:
-        self._fetching = False
+        fetching, self._fetching = self._fetching, False
         self._set_loading(False)
         self.failed.emit(message)
+        if fetching and self._refresh_changes is not None:
+            self._start_refresh()  # it waited for the window that failed
 
     def reload(self) -> None:
         """Start over from the first window (a workspace opened, fields changed): read at once."""
@@ -211,6 +247,7 @@ class MemberTableModel(QAbstractTableModel):
         self._counter.cancel()
         self._matches.forget()
         self._fetching = False
+        self._drop_refresh()
         self._set_loading(False)
         columns = member_columns.all_columns()
         rows = list_members(self._query, WINDOW_ROWS, columns=columns[FIXED_COUNT:])  # a failed read resets nothing
@@ -227,6 +264,7 @@ class MemberTableModel(QAbstractTableModel):
         self._open = False
         self._loader.cancel()
         self._counter.cancel()
+        self._drop_refresh()
         self.close_reader()
         self._fetching = False
         self._set_loading(False)
@@ -256,7 +294,8 @@ class MemberTableModel(QAbstractTableModel):
     # -- lazy loading ------------------------------------------------------------
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted and not self._loading and not self._fetching
+        return (not parent.isValid() and not self._exhausted and not self._loading and not self._fetching
+                and self._refresh_changes is None)  # a window after rows being re-read could skip or repeat one
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
         """Read the next window in the background; the rows arrive a moment later."""
@@ -276,6 +315,8 @@ class MemberTableModel(QAbstractTableModel):
         batch = list_members(self._query, limit, self._rows[-1] if self._rows else None, self._extra())
         self._exhausted = len(batch) < limit
         self._append(batch)
+        if self._refresh_changes is not None and not self._refresher.busy:
+            self._start_refresh()  # it waited for the window this one replaced
 
     def _append(self, batch: list[MemberRow]) -> None:
         if batch:
@@ -313,48 +354,84 @@ class MemberTableModel(QAbstractTableModel):
     # -- refreshing after a sync or an edit --------------------------------------------
 
     def refresh(self, changes: Changes) -> None:
-        """Bring the rows shown up to date; signal only rows that moved or changed."""
+        """Bring the rows shown up to date, off the UI thread; signal only rows that moved or changed.
+
+        The rows shown stay until the new ones arrive. Changes coming meanwhile
+        join the refresh asked for; one waits for a window being read.
+        """
         if not self._open or not (changes.members_changed or changes.mapping_changed):
             return
         self._matches.forget()  # what the search finds may have changed
-        if self._loading:
-            self._load()  # the query being read will show the change
-        elif not self._rows or changes.mapping_changed:
+        if changes.mapping_changed:
             self.reload()  # custom fields may have come or gone: so may columns
-        elif len(self._rows) > REREAD_ROWS and not changes.mapping_changed:
-            self._update_in_place(changes)
+        elif self._loading or not self._rows:
+            self._load()  # the query being read, or an empty list, is read again and shows the change
         else:
-            self._reread(changes)
+            self._refresh_changes = _joined(self._refresh_changes, changes)
+            if not self._fetching:
+                self._start_refresh()
 
-    def _reread(self, changes: Changes) -> None:
+    def _start_refresh(self) -> None:
+        changes, query, extra, matches = self._refresh_changes, self._query, self._extra(), self._matches
+        loaded, added = len(self._rows), bool(changes.members_added)
+
+        def counts() -> tuple[int, int]:
+            total = count_members()
+            return (count_for(query, matches) if query.narrowed else total), total
+
+        if loaded > REREAD_ROWS:  # deep in a long list: only the changed members' rows, where they are
+            shown = {row.id for row in self._rows}
+            ids = [member_id for member_id in changes.members_changed if member_id in shown]
+            self._refresher.run(lambda: _Refreshed(query, loaded, None, members_by_id(ids, query, extra), 0, added,
+                                                   *counts()))
+            return
         # Room for new members sorted in among the rows shown, within the re-read budget.
-        loaded = len(self._rows)
         limit = max(loaded, min(loaded + len(changes.members_added), REREAD_ROWS))
-        fresh = list_members(self._query, limit, columns=self._extra())
-        self._exhausted = len(fresh) < limit
-        self._resize_to(fresh)
-        if [r.id for r in fresh] != [r.id for r in self._rows]:
-            self._reorder(fresh)
-        else:
-            self._update_rows(fresh)
-        self._recount()
+        self._refresher.run(lambda: _Refreshed(query, loaded, list_members(query, limit, columns=extra,
+                                                                           matches=matches), None, limit, added,
+                                               *counts()))
 
-    def _update_in_place(self, changes: Changes) -> None:
-        """Deep in a long list: new values for the members that changed, rows kept in place.
+    def _drop_refresh(self) -> None:
+        self._refresher.cancel()
+        self._refresh_changes = None
+
+    def _refreshed(self, result: _Refreshed) -> None:
+        if not self._open or result.query != self._query or self._refresh_changes is None:
+            return  # another query's rows are coming, and they show every change
+        if len(self._rows) != result.loaded:  # a window arrived or rows were jumped to meanwhile
+            self._start_refresh()
+            return
+        self._refresh_changes = None
+        if result.rows is not None:
+            self._exhausted = len(result.rows) < result.limit
+            self._resize_to(result.rows)
+            if [r.id for r in result.rows] != [r.id for r in self._rows]:
+                self._reorder(result.rows)
+            else:
+                self._update_rows(result.rows)
+        else:
+            self._update_in_place(result.changed)
+            if result.members_added:
+                self._exhausted = False  # new members further down come with the next window
+        self.matching, self.total = result.matching, result.total
+        self.count_changed.emit(result.matching, result.total)
+
+    def _refresh_failed(self, message: str) -> None:
+        self._refresh_changes = None
+        self.failed.emit(message)
+
+    def _update_in_place(self, fresh_rows: dict[int, MemberRow]) -> None:
+        """New values for the members that changed, rows kept in place.
 
         Each row keeps its old sort key so the next window still starts where
-        the last one ended; new members further down come with it.
+        the last one ended.
         """
         loaded = {row.id: i for i, row in enumerate(self._rows)}
-        ids = [member_id for member_id in changes.members_changed if member_id in loaded]
-        for member_id, fresh in members_by_id(ids, self._query, self._extra()).items():
-            row = loaded[member_id]
-            if fresh != self._rows[row]:
+        for member_id, fresh in fresh_rows.items():
+            row = loaded.get(member_id)
+            if row is not None and fresh != self._rows[row]:
                 self._rows[row] = replace(fresh, key=self._rows[row].key)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
-        if changes.members_added:
-            self._exhausted = False
-        self._recount()
 
     def _resize_to(self, fresh: list[MemberRow]) -> None:
         old, new = len(self._rows), len(fresh)

@@ -220,6 +220,7 @@ class MembersTab(QWidget):
         else:
             text = self.tr("%1 members").replace("%1", locale.toString(total))
         self.count_label.setText(text)
+        self._update_empty_state()  # counts arrive after a refresh read in the background
 
     @Slot(str)
     def _show_failure(self, message: str) -> None:
