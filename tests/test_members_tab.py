@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QModelRoleData, QModelRoleDataSpan, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -291,6 +291,47 @@ def test_a_refresh_with_a_search_active_is_read_in_the_background_and_the_rows_s
     assert tab.count_label.text() == "2 of 804 members"
 
 
+def test_a_painted_cell_gets_what_each_role_answers_alone(synced_context, make_tab, qtbot):
+    """The view asks every role of a cell in one call; the answers are those of one role at a time."""
+    now = synced_context.clock.now()
+    with write_transaction(database_proxy):
+        Member.create(name="", x_handle="nameless", first_seen_at=now, last_active_at=now + timedelta(hours=1))
+    tab = make_tab(synced_context)
+    settle(qtbot, tab)
+    model = tab.model
+    roles = [Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
+             Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.DisplayRole, MEMBER_ID_ROLE, SORT_VALUE_ROLE]
+    answered = set()
+    for row in range(20):
+        for col in range(model.columnCount()):
+            index = model.index(row, col)
+            for role in roles:
+                entry = QModelRoleData(int(role))
+                model.multiData(index, QModelRoleDataSpan(entry))
+                alone = model.data(index, role)
+                assert entry.data() == alone, (row, col, role)
+                if alone is not None:
+                    answered.add(int(role))
+    assert answered == {int(r) for r in roles} - {int(Qt.ItemDataRole.ForegroundRole)}
+    assert column(tab, COL_NAME)[0] == "(no name)" and model.index(0, COL_NAME).data(Qt.ItemDataRole.FontRole).italic()
+
+
+def test_a_key_held_down_the_list_shows_the_profile_where_it_stops(synced_context, make_tab, qtbot):
+    tab = make_tab(synced_context)
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    first = tab.model.member_id(0)
+    assert tab.detail.member_id == first  # the first move shows its member at once
+    for _ in range(6):  # the keyboard repeating Down faster than a profile loads
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(tab.table, QKeyEvent(kind, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier,
+                                                        "", True))
+    assert tab.table.currentIndex().row() == 6
+    assert tab.detail.member_id == first  # no profile read for each row passed
+    qtbot.waitUntil(lambda: tab.detail.member_id == tab.model.member_id(6))
+    assert tab.detail.handle_label.text() == column(tab, COL_HANDLE)[6]
+
+
 def test_open_member_requested_clears_a_search_that_hides_the_member(synced_context, make_tab, qtbot):
     target = Member.get(Member.x_handle == "xtxxzinfo")
     tab = make_tab(synced_context)
@@ -359,7 +400,7 @@ def test_a_hundred_thousand_members_open_with_one_window(app_context, make_tab, 
 
 def test_a_long_timeline_loads_a_page_at_a_time(app_context, make_tab, qtbot):
     now = app_context.clock.now()
-    total = TIMELINE_PAGE * 2 + 50
+    total = TIMELINE_PAGE * 2 + 10  # a page, another, and a part page
     with write_transaction(database_proxy):
         account = Account.create(x_user_id="1", username="acct", credential_kind="sandbox", connected_at=now)
         member = Member.create(name="Busy", x_handle="busy", first_seen_at=now, activity_count=total,

@@ -55,7 +55,7 @@ from .score_badge import ScoreBadge
 from .texts import kind_label
 
 NOTE_SAVE_DELAY_MS = 800  # notes are saved after a pause in typing, and when the box loses focus
-TIMELINE_PAGE = 50  # entries are widgets: a page costs tens of ms to lay out
+TIMELINE_PAGE = 25  # entries are widgets: a page costs tens of ms to lay out, so a profile opens with few
 ERROR_STYLE = "QLabel { color: #d9534f; }"  # readable on light and dark backgrounds
 
 

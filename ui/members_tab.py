@@ -11,7 +11,7 @@ long list survives the refresh.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, QPoint, QSignalBlocker, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QLocale, QModelIndex, QPoint, QSignalBlocker, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,9 @@ from .member_table_model import (
 )
 
 SEARCH_DELAY_MS = 150
+# Keys held down move the current row faster than a profile loads: while they do, the profile
+# waits for them to pause (a click, or the first key, shows it at once).
+DETAIL_DELAY_MS = 150
 
 
 def _find_keys() -> list[QKeySequence]:
@@ -109,6 +112,12 @@ class MembersTab(QWidget):
         self._restoring_columns = False
 
         self.detail = MemberDetailPane(context)
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self._show_pending_detail)
+        self._detail_pending: int | None = None
+        self.table.installEventFilter(self)  # a key held at the end of the rows read keeps the profile waiting
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
@@ -188,6 +197,8 @@ class MembersTab(QWidget):
     def clear(self) -> None:
         """The workspace is closing: let go of its rows before its file closes."""
         self._search_timer.stop()
+        self._detail_timer.stop()
+        self._detail_pending = None
         self.detail.clear()
         self.model.clear()
         self._update_empty_state()
@@ -348,5 +359,23 @@ class MembersTab(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.detail.show_member(self.model.member_id(current.row()))
+        if not current.isValid():
+            return
+        self._detail_pending = self.model.member_id(current.row())
+        if self._detail_timer.isActive():
+            self._detail_timer.start()  # still moving: wait for a pause
+            return
+        self._show_pending_detail()
+        self._detail_timer.start()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and event.isAutoRepeat() \
+                and self._detail_timer.isActive():
+            self._detail_timer.start()
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _show_pending_detail(self) -> None:
+        if self._detail_pending is not None:
+            member_id, self._detail_pending = self._detail_pending, None
+            self.detail.show_member(member_id)
