@@ -7,11 +7,15 @@ sync of either X identity must not undo the choice.
 
 Undo works after syncs have run: the record in the database holds both
 members as they were, and activities go back by identity, so the absorbed
-member also gets whatever their X identities did since the merge.
+member also gets whatever their X identities did since the merge. Work done
+by hand on the merged member since (fields typed, tags, the note, custom
+values) is not thrown away: the record also holds the merged member as the
+merge left it, and what differs now is applied to the restored survivor.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -144,8 +148,37 @@ def merge(survivor_id: int, other_id: int, choices: dict[str, str], now: datetim
         recount([survivor_id], now)
         snapshot["stage_changes_by_merge"] = [i for (i,) in db.execute_sql(
             f'SELECT "id" FROM "stage_change" WHERE "member_id" = {p} AND "id" > {p}', (survivor_id, before))]
+        snapshot["merged"] = _hand_work(survivor_id)
         record = MergeRecord.create(survivor_id=survivor_id, absorbed_id=other_id, merged_at=now, snapshot=snapshot)
     return record.id
+
+
+def _hand_work(member_id: int) -> dict:
+    """What the user can change by hand on a member, as comparable plain values."""
+    member = read_rows("member", '"id" = ?', [member_id])[0]
+    manual = member["manual_fields"]
+    custom = read_rows("member_custom_value", '"member_id" = ?', [member_id])
+    return {"fields": {f.key: member[f.key] for f in BUILTIN_FIELDS},
+            "manual": sorted(json.loads(manual) if isinstance(manual, str) else manual or []),
+            "tags": tags_of(member_id), "note": note_of(member_id),
+            "custom": {r["field_key"]: [r["value"], r["source"]] for r in custom}}
+
+
+def _merged_as_left(snap: dict) -> dict:
+    """The merged member as the merge left it; for records made before that was kept, what it must have been."""
+    if "merged" in snap:
+        return snap["merged"]
+    survivor, absorbed = snap["survivor"], snap["absorbed"]
+
+    def tags(part: dict) -> list[str]:
+        return [r["tag"] for r in part["member_tag"]]
+
+    def note(part: dict) -> str:
+        return part["member_note"][0]["text"] if part["member_note"] else ""
+
+    # Field values are unknown (each was either member's): a value now unlike both counts as later work.
+    return {"fields": None, "manual": None, "tags": unique_tags([*tags(survivor), *tags(absorbed)]),
+            "note": merged_note(note(survivor), note(absorbed)), "custom": None}
 
 
 def _write_builtin(survivor: Member, other: Member, fields: list[MergeField], chosen: dict[str, str]) -> None:
@@ -218,6 +251,7 @@ class UndoneMerge:
     survivor_id: int
     absorbed_id: int
     moved: tuple[int, int] | None  # a member who had taken the absorbed id: (old id, new id)
+    kept: tuple[str, ...] = ()  # what was done by hand since the merge and kept: field labels, "tags", "note"
 
 
 def undo_merge(record_id: int, now: datetime) -> UndoneMerge:
@@ -244,6 +278,7 @@ def undo_merge(record_id: int, now: datetime) -> UndoneMerge:
                 f'SELECT "x_user_id" FROM "identity" WHERE "id" IN ({marks}) AND "x_user_id" IS NOT NULL',
                 identity_ids)]
         _give_back_activities(survivor_id, absorbed_id, x_ids, absorbed["activity_ids"])
+        now_held = _hand_work(survivor_id)
 
         for table in OWN_TABLES:
             db.execute_sql(f'DELETE FROM "{table}" WHERE "member_id" = {p}', (survivor_id,))
@@ -257,12 +292,93 @@ def undo_merge(record_id: int, now: datetime) -> UndoneMerge:
         by_merge = snap.get("stage_changes_by_merge") or []
         if by_merge:
             db.execute_sql(f'DELETE FROM "stage_change" WHERE "id" IN ({", ".join(p for _ in by_merge)})', by_merge)
+        kept = _keep_later_work(survivor_id, snap, _merged_as_left(snap), now_held, now)
         refresh_member_stats({survivor_id, absorbed_id})
         for member_id in (survivor_id, absorbed_id):
             refresh_tag_copy(member_id)
         recount([survivor_id, absorbed_id], now)
         record.delete_instance()
-    return UndoneMerge(survivor_id, absorbed_id, (absorbed_id, moved_to) if moved_to is not None else None)
+    return UndoneMerge(survivor_id, absorbed_id, (absorbed_id, moved_to) if moved_to is not None else None, kept)
+
+
+def _keep_later_work(survivor_id: int, snap: dict, merged: dict, held: dict, now: datetime) -> tuple[str, ...]:
+    """Apply to the restored survivor what was done by hand on the merged member since; return what it was.
+
+    Values a sync changed are left out: the next sync brings them again.
+    """
+    kept = []
+    before = {f.key: snap["survivor"]["member"][f.key] for f in BUILTIN_FIELDS}
+    absorbed = {f.key: snap["absorbed"]["member"][f.key] for f in BUILTIN_FIELDS}
+    restored_manual = set(_manual_of(snap["survivor"]["member"]))
+    updates, manual = {}, set(restored_manual)
+    for f in BUILTIN_FIELDS:
+        value, by_hand = held["fields"][f.key], f.key in held["manual"]
+        if merged["fields"] is None:
+            changed = by_hand and value not in (before[f.key], absorbed[f.key])
+        else:
+            was_by_hand = f.key in merged["manual"]
+            changed = (value, by_hand) != (merged["fields"][f.key], was_by_hand) and (by_hand or was_by_hand)
+        if changed:
+            updates[getattr(Member, f.key)] = value
+            (manual.add if by_hand else manual.discard)(f.key)
+            kept.append(f.label)
+    if updates:
+        updates[Member.manual_fields] = sorted(manual)
+        Member.update(updates).where(Member.id == survivor_id).execute()
+
+    added = [t for t in held["tags"] if t.casefold() not in {m.casefold() for m in merged["tags"]}]
+    removed = {t.casefold() for t in merged["tags"]} - {t.casefold() for t in held["tags"]}
+    if added or removed:
+        mine = [r["tag"] for r in snap["survivor"]["member_tag"]]
+        store_tags(survivor_id, unique_tags([*(t for t in mine if t.casefold() not in removed), *added]))
+        kept.append("tags")
+
+    if held["note"] != merged["note"]:
+        mine = snap["survivor"]["member_note"][0]["text"] if snap["survivor"]["member_note"] else ""
+        written = held["note"]
+        if merged["note"] and written.startswith(merged["note"]):  # added to the end: only that is new
+            written = merged_note(mine, written[len(merged["note"]):].strip())
+        _store_note(survivor_id, written, now)
+        kept.append("note")
+
+    customs = {c.key: c.name for c in CustomField.select()}
+    for key in sorted(set(held["custom"]) | set(merged["custom"] or {})):
+        value = held["custom"].get(key)
+        if merged["custom"] is None:
+            if value is None or value[1] != MANUAL:
+                continue
+            mine = [r for r in snap["survivor"]["member_custom_value"] if r["field_key"] == key]
+            theirs = [r for r in snap["absorbed"]["member_custom_value"] if r["field_key"] == key]
+            if value[0] in [r["value"] for r in mine + theirs]:
+                continue
+        else:
+            was = merged["custom"].get(key)
+            by_hand = any(v is not None and v[1] == MANUAL for v in (value, was))
+            if value == was or not by_hand:
+                continue
+        if value is None:
+            MemberCustomValue.delete().where(MemberCustomValue.member == survivor_id,
+                                             MemberCustomValue.field_key == key).execute()
+        else:
+            values = {"value": value[0], "source": value[1], "updated_at": now}
+            MemberCustomValue.insert(member=survivor_id, field_key=key, **values).on_conflict(
+                conflict_target=[MemberCustomValue.member, MemberCustomValue.field_key],
+                update={getattr(MemberCustomValue, k): v for k, v in values.items()}).execute()
+        kept.append(customs.get(key, key))
+    return tuple(kept)
+
+
+def _manual_of(row: dict) -> list[str]:
+    manual = row.get("manual_fields")
+    return json.loads(manual) if isinstance(manual, str) else list(manual or [])
+
+
+def _store_note(member_id: int, text: str, now: datetime) -> None:
+    if text:
+        MemberNote.insert(member=member_id, text=text, updated_at=now).on_conflict(
+            conflict_target=[MemberNote.member], update={MemberNote.text: text, MemberNote.updated_at: now}).execute()
+    else:
+        MemberNote.delete().where(MemberNote.member == member_id).execute()
 
 
 def _check_undoable(record: MergeRecord) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QThread
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ahoy_desktop import forget, merge, notes_tags
 from ahoy_desktop.db.models import Identity, Member, SuppressedXUser
@@ -170,6 +170,23 @@ def test_undo_merge_from_the_profile(app_context, pane, qtbot):
     assert other in changed.args[0].members_added
     assert Member.get_by_id(other).name == "Jane D."
     assert pane.merge_box.isHidden()
+
+
+
+def test_undo_merge_keeps_and_names_what_was_done_since(app_context, pane, qtbot, monkeypatch):
+    clock = app_context.clock
+    keep = person(clock, "Jane Doe", "janedoe")
+    other = person(clock, "Jane D.", "jane_doe_86")
+    merge.merge(keep, other, {}, clock.now())
+    pane.show_member(keep)
+    pane._save_tags("after the merge")
+    pane._save("company", "Typed later")
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, title, text: told.append((title, text)))
+    pane.undo_merge_button.click()
+    assert notes_tags.tags_of(keep) == ["after the merge"] and Member.get_by_id(keep).company == "Typed later"
+    assert told == [("Merge undone", "Both members are back. What you changed on Jane Doe since the merge was "
+                                     "kept: Company, tags.")]
 
 
 def test_duplicates_dialog_merges_and_dismisses(app_context, qtbot, monkeypatch):

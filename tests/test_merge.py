@@ -153,3 +153,59 @@ def test_undo_waits_for_later_merges_into_the_same_member(db_path, clock):
     merge.undo_merge(second, clock.now())
     merge.undo_merge(first, clock.now())
     assert sorted(m.name for m in Member.select()) == ["A", "B", "C"]
+
+
+def test_work_done_on_the_merged_member_survives_the_undo(db_path, clock):
+    now = clock.now()
+    field = create_custom_field("Plan", "text", now)
+    a = Member.create(name="Jane Doe", x_handle="janedoe", first_seen_at=now).id
+    b = Member.create(name="Jane D.", x_handle="jane_d", first_seen_at=now).id
+    notes_tags.set_tags(a, ["before", "old"])
+    notes_tags.set_tags(b, ["theirs"])
+    notes_tags.set_note(a, "Her own note.", now)
+    notes_tags.set_note(b, "Their note.", now)
+    set_field_by_hand(a, "city", "Lisbon")
+    record = merge.merge(a, b, {}, now)
+    assert notes_tags.tags_of(a) == ["before", "old", "theirs"]
+
+    # The user keeps working on the merged person.
+    notes_tags.set_tags(a, ["before", "theirs", "added-after-merge"])  # "old" taken off, one added
+    notes_tags.set_note(a, notes_tags.note_of(a) + "\n\nCalled her on Monday.", now)
+    set_field_by_hand(a, "company", "Typed after merge")
+    set_field_by_hand(a, "city", "Porto")
+    from ahoy_desktop.db.models import MemberCustomValue
+    MemberCustomValue.create(member=a, field_key=field.key, value="Pro", source="manual", updated_at=now)
+
+    undone = merge.undo_merge(record, now)
+
+    survivor, absorbed = Member.get_by_id(a), Member.get_by_id(b)
+    assert notes_tags.tags_of(a) == ["added-after-merge", "before"]
+    assert notes_tags.tags_of(b) == ["theirs"]  # as they were
+    assert notes_tags.note_of(a) == "Her own note.\n\nCalled her on Monday."
+    assert notes_tags.note_of(b) == "Their note."
+    assert (survivor.company, survivor.city) == ("Typed after merge", "Porto")
+    assert {"company", "city"} <= set(survivor.manual_fields)
+    assert (absorbed.name, absorbed.company, absorbed.city) == ("Jane D.", None, None)
+    assert MemberCustomValue.get(MemberCustomValue.member == a, MemberCustomValue.field_key == field.key).value \
+        == "Pro"
+    assert set(undone.kept) == {"Company", "City", "tags", "note", "Plan"}
+
+
+def test_an_undo_without_later_work_keeps_nothing_and_an_older_record_still_keeps_tags_and_note(db_path, clock):
+    now = clock.now()
+    a = Member.create(name="A", x_handle="a", first_seen_at=now).id
+    b = Member.create(name="B", x_handle="b", first_seen_at=now).id
+    notes_tags.set_tags(a, ["mine"])
+    record = merge.merge(a, b, {}, now)
+    assert merge.undo_merge(record, now).kept == ()
+    assert notes_tags.tags_of(a) == ["mine"]
+
+    record = merge.merge(a, b, {}, now)
+    old = MergeRecord.get_by_id(record)
+    old.snapshot = {k: v for k, v in old.snapshot.items() if k != "merged"}  # made before the merged state was kept
+    old.save()
+    notes_tags.set_tags(a, ["mine", "later"])
+    notes_tags.set_note(a, "Written later.", now)
+    undone = merge.undo_merge(record, now)
+    assert notes_tags.tags_of(a) == ["later", "mine"] and notes_tags.note_of(a) == "Written later."
+    assert set(undone.kept) == {"tags", "note"}

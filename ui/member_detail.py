@@ -633,6 +633,17 @@ class MemberDetailPane(QWidget):
         self.context.notify(Changes(members_added=added, members_removed=removed,
                                     members_with_new_activity={undone.survivor_id, undone.absorbed_id},
                                     scoring_changed=True))
+        if undone.kept:
+            QMessageBox.information(self, self.tr("Merge undone"), self.tr(
+                "Both members are back. What you changed on %1 since the merge was kept: %2.")
+                .replace("%1", self.who()).replace("%2", ", ".join(self._kept_label(k) for k in undone.kept)))
+
+    def _kept_label(self, kept: str) -> str:
+        if kept == "tags":
+            return self.tr("tags")
+        if kept == "note":
+            return self.tr("the note")
+        return QCoreApplication.translate("member_fields", kept)
 
     def who(self) -> str:
         if self.detail is None:
