@@ -24,6 +24,8 @@ from ahoy_desktop.member_io.import_plan import (
     FORGOTTEN,
     IGNORE,
     NEW_FIELD,
+    NUL_IN_ROW,
+    QUOTE_NOT_CLOSED,
     ROUNDED_USER_ID,
     UNDECODABLE,
     MappingError,
@@ -343,3 +345,39 @@ def test_utf16_without_a_byte_order_mark_is_read_even_with_an_emoji(db_path, tmp
         table = read_csv(path)
         assert table.headers == ["Name", "Handle"]
         assert [list(row.cells) for row in table.rows][0] == ["Ada 🚀 Lovelace", "ada_l"]
+
+
+def plan_of(text: str):
+    table = parse_text(text)
+    return plan_import(table, guess_mapping(table.headers, import_targets()))
+
+
+def test_a_quote_never_closed_marks_its_row_and_the_rows_after_it_are_still_read(db_path):
+    plan = plan_of("Name,Handle\nA,a1\nB,\"b1\nC,c1\nD,d1\nE,e1\n")
+    assert [(b.number, b.code, b.value) for b in plan.bad] == [(3, QUOTE_NOT_CLOSED, "3")]
+    assert [(r.number, r.handle) for r in plan.rows] == [(2, "a1"), (4, "c1"), (5, "d1"), (6, "e1")]
+
+    # A second quote that closes the first by accident: both rows are named, none goes missing.
+    plan = plan_of("Name,Handle\nA,a1\nB,\"b1\nC,c1\nD,\"d1\nE,e1\n")
+    assert [(b.number, b.code, b.value) for b in plan.bad] == [(3, QUOTE_NOT_CLOSED, "3"), (5, QUOTE_NOT_CLOSED, "5")]
+    assert [r.handle for r in plan.rows] == ["a1", "c1", "e1"]
+
+    # Quoted cells that hold line breaks on purpose are cells as before; rows are counted as rows.
+    plan = plan_of('Name,Handle,Bio\nA,a1,"two\nlines, and a comma"\nB,b1,"say ""hi"""\nC,"c1\n')
+    assert [(r.number, r.handle, r.builtin.get("bio")) for r in plan.rows] == [
+        (2, "a1", "two\nlines, and a comma"), (3, "b1", 'say "hi"')]
+    assert [(b.number, b.code, b.value) for b in plan.bad] == [(4, QUOTE_NOT_CLOSED, "5")]
+    with pytest.raises(CsvReadError, match="header row has a quote that is never closed"):
+        parse_text('Name,"Handle\nA,a1\n')
+
+
+def test_a_nul_character_marks_its_row_and_only_a_binary_file_is_refused(db_path, tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"Name,Handle\nA,a1\nB\x00,b1\nC,c1\n")
+    plan = plan_import(read_csv(path), ["name", "x_handle"])
+    assert [(b.number, b.code) for b in plan.bad] == [(3, NUL_IN_ROW)]
+    assert [r.handle for r in plan.rows] == ["a1", "c1"]
+    for binary in (b"PK\x03\x04" + bytes(300), b"\x00\x01\x02\x00" * 200, b"%PDF-1.7\n" + bytes(100)):
+        path.write_bytes(binary)
+        with pytest.raises(CsvReadError, match="not a text file"):
+            read_csv(path)

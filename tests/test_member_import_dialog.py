@@ -92,3 +92,12 @@ def test_a_file_bad_on_every_row_lists_the_first_problems_and_counts_the_rest(di
     assert dialog.problems.rowCount() == 1001
     assert dialog.problems.item(1000, 1).text() == "and 100 more rows that cannot be imported"
     assert dialog.import_button.text() == "Import 0 good rows" and not dialog.import_button.isEnabled()
+
+
+def test_an_unclosed_quote_is_named_with_its_line(dialog, qtbot, tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('Name,Handle\nAda,ada_l\nBob,"bob_b\nCy,cy_c\n', encoding="utf-8")
+    load(dialog, qtbot, path)
+    assert column_texts(dialog.problems, 0) == ["3"]
+    assert column_texts(dialog.problems, 1)[0].startswith("Unclosed quote starting on line 3")
+    assert column_texts(dialog.preview, 0) == ["2", "4"]

@@ -344,6 +344,9 @@ class MemberImportDialog(QDialog):
             ip.EMPTY_ROW: self.tr("The row is empty (or holds values only in columns not imported)."),
             ip.CELL_COUNT: self.tr("The row has %1 cells; the header has %2."),
             ip.UNDECODABLE: self.tr("The row holds bytes that are not text: save the file as UTF-8."),
+            ip.NUL_IN_ROW: self.tr("The row holds a NUL character, which is not text: the file may be damaged."),
+            ip.QUOTE_NOT_CLOSED: self.tr("Unclosed quote starting on line %1: the lines after it are read as "
+                                         "rows of their own."),
             ip.BAD_VALUE: self.tr("%3: %4"),
             ip.BAD_HANDLE: self.tr("%3: “%1” is not an X handle (letters, digits and _, at most 15)."),
             ip.BAD_USER_ID: self.tr("%3: “%1” is not an X user id (it has digits only)."),

@@ -23,7 +23,7 @@ from ..member_fields import BUILTIN_BY_KEY, BUILTIN_FIELDS, NUMBER, TEXT
 from ..members import InvalidFieldValue, parse_field_value
 from ..notes_tags import InvalidTag, parse_tags
 from ..sync.members import suppressed_among
-from .csv_read import BAD_BYTES, CsvTable
+from .csv_read import BAD_BYTES, NUL_CHARACTER, UNCLOSED_QUOTE, CsvTable
 
 IGNORE = ""
 NEW_FIELD = "+new"  # a new custom text field, named after the column
@@ -36,6 +36,8 @@ NOTES = "notes"
 EMPTY_ROW = "empty_row"
 CELL_COUNT = "cell_count"
 UNDECODABLE = BAD_BYTES
+NUL_IN_ROW = NUL_CHARACTER
+QUOTE_NOT_CLOSED = UNCLOSED_QUOTE  # the value is the line where the quote opens
 BAD_VALUE = "bad_value"
 BAD_HANDLE = "bad_handle"
 BAD_USER_ID = "bad_user_id"
@@ -200,6 +202,12 @@ def plan_import(table: CsvTable, mapping: list[str], targets: list[ImportTarget]
         cells = row.cells
         if row.problem == BAD_BYTES:
             plan.bad.append(BadRow(row.number, UNDECODABLE))
+            continue
+        if row.problem == NUL_CHARACTER:
+            plan.bad.append(BadRow(row.number, NUL_IN_ROW))
+            continue
+        if row.problem == UNCLOSED_QUOTE:
+            plan.bad.append(BadRow(row.number, QUOTE_NOT_CLOSED, value=str(row.problem_line)))
             continue
         if not any(c.strip() for c in cells):
             plan.bad.append(BadRow(row.number, EMPTY_ROW))
