@@ -13,19 +13,33 @@ import re
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
+from .custom_fields import CustomFieldError, normalized_value
 from .db.models import CustomField
 from .member_columns import FIXED_COLUMNS, NOTES, X_USER_ID
-from .member_fields import BUILTIN_BY_KEY, NUMBER, TEXT
+from .member_fields import BUILTIN_BY_KEY, DATE, NUMBER, TEXT, YES_NO
 from .notes_tags import tag_key
 
 NO_STAGE = 0  # in ``stages``: members with no stage
 CONTAINS, EQUALS, ABOVE, BELOW, IS_EMPTY, NOT_EMPTY = "contains", "equals", "above", "below", "empty", "not_empty"
-OPERATORS = (CONTAINS, EQUALS, ABOVE, BELOW, IS_EMPTY, NOT_EMPTY)
+BEFORE, AFTER = "before", "after"  # for date fields (above and below mean the same there)
+OPERATORS = (CONTAINS, EQUALS, ABOVE, BELOW, BEFORE, AFTER, IS_EMPTY, NOT_EMPTY)
 _CUSTOM_KEY = re.compile(r"^custom_\d+$")
+
+# Why a condition cannot run, as codes the window puts in words (``condition_problem``).
+UNKNOWN_FIELD, UNKNOWN_TEST, NEEDS_VALUE, NOT_A_NUMBER, NOT_A_DAY, NOT_YES_NO = (
+    "unknown_field", "unknown_test", "needs_value", "not_a_number", "not_a_day", "not_yes_no")
+NUMBER_TESTS = (EQUALS, ABOVE, BELOW, IS_EMPTY, NOT_EMPTY)
+DATE_TESTS = (EQUALS, BEFORE, AFTER, IS_EMPTY, NOT_EMPTY)
+YES_NO_TESTS = (EQUALS, IS_EMPTY, NOT_EMPTY)
+TEXT_TESTS = (CONTAINS, EQUALS, IS_EMPTY, NOT_EMPTY)
 
 
 class FilterError(ValueError):
     """A filter that cannot run (an unknown field, a number that is not one); the message says why."""
+
+    def __init__(self, message: str, code: str = ""):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -83,34 +97,80 @@ def field_expression(key: str) -> tuple[str, str]:
             value = (f'(SELECT v."value" FROM "member_custom_value" v WHERE v."member_id" = m."id" '
                      f"AND v.\"field_key\" = '{key}')")
             return value, custom.type
-    raise FilterError(f"There is no member field {key!r}.")
+    raise FilterError(f"There is no member field {key!r}.", UNKNOWN_FIELD)
 
 
 def _number(text: str) -> float:
     try:
-        return float(text.replace(",", "").strip())
+        return float(text.replace(",", "").replace(" ", "").strip())
     except ValueError:
         raise FilterError(f"“{text}” is not a number.") from None
+
+
+def tests_for(field_type: str) -> tuple[str, ...]:
+    """The tests that make sense for a field of this type, in the order offered."""
+    return {NUMBER: NUMBER_TESTS, DATE: DATE_TESTS, YES_NO: YES_NO_TESTS}.get(field_type, TEXT_TESTS)
+
+
+def condition_problem(condition: FieldCondition) -> str | None:
+    """Why the condition cannot run (a code), or None: asked before a condition is added."""
+    try:
+        _condition(condition)
+    except FilterError as exc:
+        return exc.code
+    return None
 
 
 def _condition(condition: FieldCondition) -> tuple[str, list]:
     expr, kind = field_expression(condition.field)
     op, value = condition.operator, condition.value.strip()
+    if op not in OPERATORS:
+        raise FilterError(f"Unknown condition {op!r}.", UNKNOWN_TEST)
     if op == IS_EMPTY:
         return f"coalesce({expr}, '') = ''", []
     if op == NOT_EMPTY:
         return f"coalesce({expr}, '') <> ''", []
-    if op in (ABOVE, BELOW):
-        number = _number(value)
-        return (f"({expr} IS NOT NULL AND {expr} <> '' AND CAST({expr} AS REAL) {'>' if op == ABOVE else '<'} ?)",
-                [number])
+    if not value:
+        raise FilterError("This condition needs a value.", NEEDS_VALUE)
+    if kind == DATE:
+        day = _day_text(value)
+        if op in (BEFORE, BELOW, AFTER, ABOVE):
+            return (f"(coalesce({expr}, '') <> '' AND substr({expr}, 1, 10) {'<' if op in (BEFORE, BELOW) else '>'} ?)",
+                    [day])
+        if op == EQUALS:
+            return f"substr(coalesce({expr}, ''), 1, 10) = ?", [day]
+    if op in (ABOVE, BELOW, BEFORE, AFTER):
+        number = _number_of(value)
+        return (f"({expr} IS NOT NULL AND {expr} <> '' AND CAST({expr} AS REAL) "
+                f"{'>' if op in (ABOVE, AFTER) else '<'} ?)", [number])
     if op == EQUALS:
         if kind == NUMBER:
-            return f"({expr} IS NOT NULL AND {expr} <> '' AND CAST({expr} AS REAL) = ?)", [_number(value)]
+            return f"({expr} IS NOT NULL AND {expr} <> '' AND CAST({expr} AS REAL) = ?)", [_number_of(value)]
+        if kind == YES_NO:
+            return f"coalesce({expr}, '') = ?", [_yes_no(value)]
         return f"lower(coalesce({expr}, '')) = lower(?)", [value]
-    if op == CONTAINS:
-        return f"instr(lower(coalesce({expr}, '')), lower(?)) > 0", [value]
-    raise FilterError(f"Unknown condition {op!r}.")
+    return f"instr(lower(coalesce({expr}, '')), lower(?)) > 0", [value]
+
+
+def _number_of(text: str) -> float:
+    try:
+        return _number(text)
+    except FilterError as exc:
+        raise FilterError(str(exc), NOT_A_NUMBER) from None
+
+
+def _day_text(text: str) -> str:
+    try:
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise FilterError(f"“{text}” is not a day (write it as 2026-12-03).", NOT_A_DAY) from None
+
+
+def _yes_no(text: str) -> str:
+    try:
+        return normalized_value(YES_NO, text)
+    except CustomFieldError:
+        raise FilterError(f"“{text}” is not yes or no.", NOT_YES_NO) from None
 
 
 def _day(text: str) -> datetime:

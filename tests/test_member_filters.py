@@ -172,3 +172,47 @@ def test_every_column_sorts_in_sql_and_the_view_exports_as_plain_values(synced, 
     mine = next(r for r in rows if r[0] == "xtxxzinfo")
     assert isinstance(mine[2], datetime) and mine[2].tzinfo == UTC
     assert mine[3] == synced.username and mine[4] == date(2024, 5, 6)  # a day, not a moment
+
+
+def test_custom_dates_compare_before_and_after_and_problems_are_named(db_path, clock):
+    from ahoy_desktop.member_filters import (
+        AFTER,
+        BEFORE,
+        EQUALS,
+        NEEDS_VALUE,
+        NOT_A_DAY,
+        NOT_A_NUMBER,
+        UNKNOWN_FIELD,
+        condition_problem,
+    )
+
+    now = clock.now()
+    met = create_custom_field("Met on", "date", now)
+    vip = create_custom_field("VIP", "yes_no", now)
+    people = {}
+    with write_transaction(database_proxy):
+        for name, day, flag in (("Early", "2026-01-15", "true"), ("Late", "2026-11-30", "false"), ("Never", "", "")):
+            member = Member.create(name=name, first_seen_at=now)
+            people[name] = member.id
+            for field, value in ((met, day), (vip, flag)):
+                if value:
+                    MemberCustomValue.create(member=member.id, field_key=field.key, value=value, source="manual",
+                                             updated_at=now)
+
+    def named(*conditions) -> set[str]:
+        found = ids(MemberFilter(conditions=conditions), now)
+        return {name for name, member_id in people.items() if member_id in found}
+
+    assert named(FieldCondition(met.key, BEFORE, "2026-06-01")) == {"Early"}
+    assert named(FieldCondition(met.key, AFTER, "2026-06-01")) == {"Late"}
+    assert named(FieldCondition(met.key, ABOVE, "2026-01-15")) == {"Late"}  # above a day is after it
+    assert named(FieldCondition(met.key, EQUALS, "2026-11-30")) == {"Late"}
+    assert named(FieldCondition(met.key, IS_EMPTY)) == {"Never"}
+    assert named(FieldCondition(vip.key, EQUALS, "yes")) == {"Early"}
+    assert named(FieldCondition(vip.key, EQUALS, "No")) == {"Late"}
+
+    assert condition_problem(FieldCondition("followers", ABOVE, "lots")) == NOT_A_NUMBER
+    assert condition_problem(FieldCondition("followers", ABOVE, "1,200")) is None
+    assert condition_problem(FieldCondition(met.key, BEFORE, "soon")) == NOT_A_DAY
+    assert condition_problem(FieldCondition("location", CONTAINS, "  ")) == NEEDS_VALUE
+    assert condition_problem(FieldCondition("custom_999", IS_EMPTY)) == UNKNOWN_FIELD

@@ -6,9 +6,20 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QModelRoleData, QModelRoleDataSpan, QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPoint,
+    Qt,
+    QUrl,
+    Slot,
+)
 from PySide6.QtGui import QDesktopServices, QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.db import bulk
@@ -529,3 +540,98 @@ def test_ctrl_f_takes_the_keyboard_to_the_search_with_its_text_selected(synced_c
 
     assert tab.search.hasFocus()
     assert tab.search.selectedText() == "ada"
+
+
+def test_a_condition_that_cannot_run_is_refused_in_its_dialog_in_plain_words(app_context, qtbot):
+    from ahoy_desktop.member_filters import ABOVE, BEFORE, FieldCondition
+    from ui.member_filter_bar import ConditionDialog
+
+    dialog = ConditionDialog([("followers", "Followers", "number"), ("location", "Location", "text"),
+                              ("custom_1", "Met on", "date")])
+    qtbot.addWidget(dialog)
+    dialog.operator.setCurrentIndex(dialog.operator.findData(ABOVE))
+    dialog.value.setText("lots")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.error.isVisibleTo(dialog)
+    assert dialog.error.text() == "“lots” is not a number: write it in digits, like 1200."
+    dialog.value.setText("1,000")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.condition() == FieldCondition("followers", ABOVE, "1,000")
+
+    dialog.field.setCurrentIndex(2)  # a date field: its own tests and a date to pick
+    assert [dialog.operator.itemText(i) for i in range(dialog.operator.count())] == [
+        "is", "is before", "is after", "is empty", "is not empty"]
+    assert dialog.values.currentWidget() is dialog.day
+    dialog.operator.setCurrentIndex(dialog.operator.findData(BEFORE))
+    dialog.day.setDate(QDate(2026, 11, 30))
+    assert dialog.condition() == FieldCondition("custom_1", BEFORE, "2026-11-30")
+
+
+def test_a_filter_that_cannot_run_shows_no_rows_and_says_why(synced_context, make_tab, qtbot):
+    from ahoy_desktop.member_filters import ABOVE, CONTAINS, FieldCondition
+
+    tab = make_tab(synced_context)
+    settle(qtbot, tab)
+    assert tab.model.rowCount() > 0
+    tab.filter_bar.add_condition_of(FieldCondition("followers", ABOVE, "lots"))  # e.g. from an old segment
+    settle(qtbot, tab)
+    assert tab.model.rowCount() == 0
+    assert tab.count_label.text() == "This filter cannot be used: “lots” is not a number."
+    tab.filter_bar.remove_condition(0)
+    tab.filter_bar.add_condition_of(FieldCondition("x_handle", CONTAINS, "ab"))
+    settle(qtbot, tab)
+    chips = [tab.filter_bar.conditions_box.itemAt(i).widget().text()
+             for i in range(tab.filter_bar.conditions_box.count())]
+    assert chips == ["Handle contains “ab”  ✕"]
+    assert tab.model.rowCount() == tab.model.matching > 0
+
+
+def test_last_active_between_two_days_and_a_search_saved_alone(synced_context, make_tab, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from ahoy_desktop import segments
+    from ui.member_filter_bar import ActiveRangeDialog
+
+    tab = make_tab(synced_context)
+    bar = tab.filter_bar
+    newest = Member.select(Member.last_active_at).order_by(Member.last_active_at.desc()).scalar()
+    last = newest.date().isoformat()
+    first = (newest - timedelta(days=20)).date().isoformat()
+
+    def pick(dialog):
+        dialog.first.setDate(QDate.fromString(first, "yyyy-MM-dd"))
+        dialog.last.setDate(QDate.fromString(last, "yyyy-MM-dd"))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ActiveRangeDialog, "exec", pick)
+    bar.active.setCurrentIndex(bar.active.findData("range"))  # "Between dates…"
+    settle(qtbot, tab)
+    assert (bar.member_filter().active_from, bar.member_filter().active_to) == (first, last)
+    assert bar.active.currentText() == f"Active {first} to {last}"
+    expected = Member.select().where(Member.last_active_at >= datetime.fromisoformat(first),
+                                     Member.last_active_at < datetime.fromisoformat(last) + timedelta(days=1)).count()
+    assert 0 < expected < 803 and tab.count_label.text() == f"{expected} of 803 members"
+
+    bar.clear()
+    tab.search.setText("berlin")
+    qtbot.waitUntil(lambda: tab.model.query().search == "berlin" and not tab.model.busy)
+    bar.segment_menu_button.menu().aboutToShow.emit()
+    assert bar.save_action.isEnabled()  # no filter, a search: worth saving
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_args, **_kw: ("Berliners", True))
+    bar.save_action.trigger()
+    (saved,) = segments.list_segments()
+    assert (saved.name, saved.search, bool(saved.filter)) == ("Berliners", "berlin", False)
+
+
+def test_condition_chips_name_fields_as_the_table_headers_do(synced_context, make_tab, qtbot, monkeypatch):
+    from ahoy_desktop.member_filters import CONTAINS, FieldCondition
+    from ui.member_table_model import MemberTableModel
+
+    monkeypatch.setattr(MemberTableModel, "column_title", lambda _self, column: f"«{column.header}»")
+    tab = make_tab(synced_context)
+    tab.filter_bar.add_condition_of(FieldCondition("bio", CONTAINS, "rust"))
+    chip = tab.filter_bar.conditions_box.itemAt(0).widget().text()
+    assert chip == "«Bio» contains “rust”  ✕"
+    settle(qtbot, tab)

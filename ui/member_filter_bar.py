@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDate, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,25 +35,41 @@ from PySide6.QtWidgets import (
 from ahoy_desktop import member_columns, segments
 from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.db.models import Account, Stage
+from ahoy_desktop.member_fields import DATE, NUMBER, TEXT, YES_NO
 from ahoy_desktop.member_filters import (
     ABOVE,
+    AFTER,
+    BEFORE,
     BELOW,
     CONTAINS,
     EQUALS,
     IS_EMPTY,
+    NEEDS_VALUE,
     NO_STAGE,
+    NOT_A_DAY,
+    NOT_A_NUMBER,
     NOT_EMPTY,
+    NOT_YES_NO,
+    UNKNOWN_FIELD,
+    UNKNOWN_TEST,
     FieldCondition,
     MemberFilter,
+    condition_problem,
+    tests_for,
 )
 from ahoy_desktop.notes_tags import all_tags
 from ahoy_desktop.scores import known_kinds
+from ahoy_desktop.search import normalized
 from ahoy_desktop.segments import Segment, SegmentError
 
 from .texts import kind_label
 
-# (label, active within days, inactive for days)
-ACTIVE_CHOICES = [(None, None), (7, None), (30, None), (90, None), (None, 30), (None, 90)]
+# Last-active choices: (active within days, inactive for days, from day, to day); RANGE asks for the days.
+ACTIVE_CHOICES = [(None, None, None, None), (7, None, None, None), (30, None, None, None), (90, None, None, None),
+                  (None, 30, None, None), (None, 90, None, None)]
+RANGE = "range"
+_KIND_TYPES = {member_columns.INT_KIND: NUMBER, member_columns.REAL_KIND: NUMBER, member_columns.DAY_KIND: DATE,
+               member_columns.YES_NO_KIND: YES_NO}
 
 
 def operator_label(operator: str) -> str:
@@ -60,9 +78,24 @@ def operator_label(operator: str) -> str:
         EQUALS: QCoreApplication.translate("filters", "is"),
         ABOVE: QCoreApplication.translate("filters", "is above"),
         BELOW: QCoreApplication.translate("filters", "is below"),
+        BEFORE: QCoreApplication.translate("filters", "is before"),
+        AFTER: QCoreApplication.translate("filters", "is after"),
         IS_EMPTY: QCoreApplication.translate("filters", "is empty"),
         NOT_EMPTY: QCoreApplication.translate("filters", "is not empty"),
     }[operator]
+
+
+def problem_text(problem: str, value: str) -> str:
+    """Why a condition cannot be used, in words."""
+    tr = QCoreApplication.translate
+    return {
+        NEEDS_VALUE: tr("filters", "Type a value to test against."),
+        NOT_A_NUMBER: tr("filters", "“%1” is not a number: write it in digits, like 1200."),
+        NOT_A_DAY: tr("filters", "“%1” is not a day."),
+        NOT_YES_NO: tr("filters", "Choose yes or no."),
+        UNKNOWN_FIELD: tr("filters", "This field no longer exists."),
+        UNKNOWN_TEST: tr("filters", "Choose a test."),
+    }.get(problem, tr("filters", "This condition cannot be used.")).replace("%1", value)
 
 
 class ChoiceButton(QToolButton):
@@ -114,33 +147,122 @@ class ChoiceButton(QToolButton):
 
 
 class ConditionDialog(QDialog):
-    """Asks for one field condition: a field, a test, a value."""
+    """Asks for one field condition: a field, a test that fits its type, a value; refuses one that cannot run."""
 
-    def __init__(self, columns: list[tuple[str, str]], parent: QWidget | None = None):
+    def __init__(self, columns: list[tuple[str, str, str]], parent: QWidget | None = None):
+        """``columns`` are (field key, title, field type) triples."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add a field condition"))
         self.field = QComboBox()
-        for key, title in columns:
-            self.field.addItem(title, key)
+        for key, title, field_type in columns:
+            self.field.addItem(title, (key, field_type))
         self.operator = QComboBox()
-        for operator in (CONTAINS, EQUALS, ABOVE, BELOW, IS_EMPTY, NOT_EMPTY):
-            self.operator.addItem(operator_label(operator), operator)
         self.value = QLineEdit()
-        self.operator.currentIndexChanged.connect(
-            lambda: self.value.setEnabled(self.operator.currentData() not in (IS_EMPTY, NOT_EMPTY)))
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.yes_no = QComboBox()
+        self.yes_no.addItem(self.tr("Yes"), "yes")
+        self.yes_no.addItem(self.tr("No"), "no")
+        self.values = QStackedWidget()
+        for editor in (self.value, self.day, self.yes_no):
+            self.values.addWidget(editor)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("QLabel { color: #d9534f; }")
+        self.error.hide()
+        self.field.currentIndexChanged.connect(self._field_changed)
+        self.operator.currentIndexChanged.connect(self._operator_changed)
         form = QFormLayout()
         form.addRow(self.tr("Field"), self.field)
         form.addRow(self.tr("Test"), self.operator)
-        form.addRow(self.tr("Value"), self.value)
+        form.addRow(self.tr("Value"), self.values)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self._field_changed()
+
+    def _field_type(self) -> str:
+        data = self.field.currentData()
+        return data[1] if data else TEXT
+
+    @Slot()
+    def _field_changed(self) -> None:
+        field_type = self._field_type()
+        self.operator.blockSignals(True)
+        self.operator.clear()
+        for operator in tests_for(field_type):
+            self.operator.addItem(operator_label(operator), operator)
+        self.operator.blockSignals(False)
+        self.values.setCurrentWidget(self.day if field_type == DATE else self.yes_no if field_type == YES_NO
+                                     else self.value)
+        self._operator_changed()
+
+    @Slot()
+    def _operator_changed(self) -> None:
+        self.values.setEnabled(self.operator.currentData() not in (IS_EMPTY, NOT_EMPTY))
+        self.error.hide()
 
     def condition(self) -> FieldCondition:
-        return FieldCondition(self.field.currentData(), self.operator.currentData(), self.value.text().strip())
+        key = (self.field.currentData() or ("", TEXT))[0]
+        operator = self.operator.currentData() or ""
+        field_type = self._field_type()
+        if operator in (IS_EMPTY, NOT_EMPTY):
+            value = ""
+        elif field_type == DATE:
+            value = self.day.date().toString("yyyy-MM-dd")
+        elif field_type == YES_NO:
+            value = self.yes_no.currentData()
+        else:
+            value = self.value.text().strip()
+        return FieldCondition(key, operator, value)
+
+    def accept(self) -> None:
+        condition = self.condition()
+        problem = condition_problem(condition)
+        if problem is not None:
+            self.error.setText(problem_text(problem, condition.value))
+            self.error.show()
+            return
+        super().accept()
+
+
+class ActiveRangeDialog(QDialog):
+    """Asks for the days a member's last activity falls between (both included)."""
+
+    def __init__(self, first: QDate, last: QDate, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Last active between"))
+        self.first, self.last = QDateEdit(first), QDateEdit(last)
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.error = QLabel(self.tr("The first day comes after the last."))
+        self.error.setStyleSheet("QLabel { color: #d9534f; }")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("From"), self.first)
+        form.addRow(self.tr("To"), self.last)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def days(self) -> tuple[str, str]:
+        return self.first.date().toString("yyyy-MM-dd"), self.last.date().toString("yyyy-MM-dd")
+
+    def accept(self) -> None:
+        if self.first.date() > self.last.date():
+            self.error.show()
+            return
+        super().accept()
 
 
 class MemberFilterBar(QWidget):
@@ -154,6 +276,8 @@ class MemberFilterBar(QWidget):
         self._now_source, self._search_source = now_source, search_source
         self._filter = MemberFilter()
         self._titles: dict[str, str] = {}
+        self._types: dict[str, str] = {}
+        self._title_overrides: dict[str, str] = {"x_handle": self.tr("Handle")}
         self.segment = QComboBox()
         self.segment.setAccessibleName(self.tr("Segment"))
         self.segment.activated.connect(self._segment_activated)
@@ -166,6 +290,7 @@ class MemberFilterBar(QWidget):
         self.rename_action = menu.addAction(self.tr("Rename segment…"), self._ask_rename)
         self.delete_action = menu.addAction(self.tr("Delete segment"), self._ask_delete)
         self.segment_menu_button.setMenu(menu)
+        menu.aboutToShow.connect(self._update_buttons)  # the search may have changed since
 
         self.stages = ChoiceButton(self.tr("Stage"))
         self.accounts = ChoiceButton(self.tr("Account"))
@@ -173,8 +298,10 @@ class MemberFilterBar(QWidget):
         self.tags = ChoiceButton(self.tr("Tags"))
         self.active = QComboBox()
         self.active.setAccessibleName(self.tr("Last active"))
-        for within, inactive in ACTIVE_CHOICES:
-            self.active.addItem(self._active_label(within, inactive), (within, inactive))
+        for choice in ACTIVE_CHOICES:
+            self.active.addItem(self._active_label(*choice), choice)
+        self.active.addItem(self.tr("Between dates…"), RANGE)
+        self._active_choice = ACTIVE_CHOICES[0]
         self.add_condition = QPushButton(self.tr("Add condition…"))
         self.add_condition.clicked.connect(self._ask_condition)
         self.conditions_box = QHBoxLayout()
@@ -182,7 +309,7 @@ class MemberFilterBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         for button in (self.stages, self.accounts, self.kinds, self.tags):
             button.changed.connect(self._parts_changed)
-        self.active.currentIndexChanged.connect(self._parts_changed)
+        self.active.currentIndexChanged.connect(self._active_changed)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -196,12 +323,53 @@ class MemberFilterBar(QWidget):
         layout.addWidget(self.clear_button)
         self._update_buttons()
 
-    def _active_label(self, within: int | None, inactive: int | None) -> str:
+    def _active_label(self, within: int | None, inactive: int | None, first: str | None = None,
+                      last: str | None = None) -> str:
         if within is not None:
             return self.tr("Active in the last %n day(s)", "", within)
         if inactive is not None:
             return self.tr("Inactive for %n day(s)", "", inactive)
+        if first and last:
+            return self.tr("Active %1 to %2").replace("%1", first).replace("%2", last)
+        if first:
+            return self.tr("Active since %1").replace("%1", first)
+        if last:
+            return self.tr("Active until %1").replace("%1", last)
         return self.tr("Any time")
+
+    def _select_active(self, choice: tuple) -> None:
+        """Show a last-active choice in the box (a range gets an entry of its own) without announcing it."""
+        self.active.blockSignals(True)
+        index = self.active.findData(choice)
+        if index < 0:
+            index = self.active.count() - 1  # before "Between dates…"
+            self.active.insertItem(index, self._active_label(*choice), choice)
+        self.active.setCurrentIndex(index)
+        self.active.blockSignals(False)
+        self._active_choice = choice
+
+    @Slot(int)
+    def _active_changed(self, index: int) -> None:
+        if self.active.itemData(index) == RANGE:
+            self._ask_range()
+            return
+        self._active_choice = self.active.itemData(index)
+        self._parts_changed()
+
+    def _ask_range(self) -> None:
+        today = QDate.currentDate()
+        _within, _inactive, first, last = self._active_choice
+        dialog = ActiveRangeDialog(QDate.fromString(first, "yyyy-MM-dd") if first else today.addDays(-30),
+                                   QDate.fromString(last, "yyyy-MM-dd") if last else today, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_active_range(*dialog.days())
+        else:
+            self._select_active(self._active_choice)  # back to what was chosen
+
+    def set_active_range(self, first: str, last: str) -> None:
+        """Members last active between these days (ISO, both included)."""
+        self._select_active((None, None, first, last))
+        self._parts_changed()
 
     # -- what the workspace offers ---------------------------------------------------
 
@@ -215,12 +383,19 @@ class MemberFilterBar(QWidget):
                                     .replace("%1", a.username)) for i, a in accounts.items()])
         self.kinds.set_choices([(k, kind_label(k, 2)) for k in known_kinds()])
         self.tags.set_choices([(tag, f"{tag} ({count})") for tag, count in all_tags()])
-        self._titles = {c.key: c.header for c in member_columns.all_columns()}
+        columns = member_columns.all_columns()
+        self._titles = {c.key: c.header for c in columns}
+        self._types = {c.key: _KIND_TYPES.get(c.kind, TEXT) for c in columns}
         self._reload_segments()
+        self._show_conditions()
 
     def set_field_titles(self, titles: dict[str, str]) -> None:
         """The translated names of the fields, as the table's headers show them."""
-        self._titles.update(titles)
+        self._title_overrides.update(titles)
+        self._show_conditions()
+
+    def _title(self, key: str) -> str:
+        return self._title_overrides.get(key) or self._titles.get(key, key)
 
     def _reload_segments(self, select_id: int | None = None) -> None:
         current = select_id if select_id is not None else self.segment.currentData()
@@ -250,14 +425,8 @@ class MemberFilterBar(QWidget):
         self.accounts.set_picked(member_filter.accounts)
         self.kinds.set_picked(member_filter.kinds)
         self.tags.set_picked(member_filter.tags)
-        self.active.blockSignals(True)
-        choice = (member_filter.active_within_days, member_filter.inactive_for_days)
-        index = self.active.findData(choice)
-        if index < 0:
-            self.active.addItem(self._active_label(*choice), choice)
-            index = self.active.count() - 1
-        self.active.setCurrentIndex(index)
-        self.active.blockSignals(False)
+        self._select_active((member_filter.active_within_days, member_filter.inactive_for_days,
+                             member_filter.active_from, member_filter.active_to))
         self._show_conditions()
 
     @Slot()
@@ -267,10 +436,11 @@ class MemberFilterBar(QWidget):
 
     @Slot()
     def _parts_changed(self) -> None:
-        within, inactive = self.active.currentData() or (None, None)
+        within, inactive, first, last = self._active_choice
         self._filter = replace(self._filter, stages=tuple(self.stages.picked()),
                                accounts=tuple(self.accounts.picked()), kinds=tuple(self.kinds.picked()),
-                               tags=tuple(self.tags.picked()), active_within_days=within, inactive_for_days=inactive)
+                               tags=tuple(self.tags.picked()), active_within_days=within, inactive_for_days=inactive,
+                               active_from=first, active_to=last)
         self._changed()
 
     def add_condition_of(self, condition: FieldCondition) -> None:
@@ -291,7 +461,7 @@ class MemberFilterBar(QWidget):
             if widget is not None:
                 widget.setParent(None)
         for i, condition in enumerate(self._filter.conditions):
-            text = f"{self._titles.get(condition.field, condition.field)} {operator_label(condition.operator)}"
+            text = f"{self._title(condition.field)} {operator_label(condition.operator)}"
             if condition.operator not in (IS_EMPTY, NOT_EMPTY):
                 text += f" “{condition.value}”"
             chip = QToolButton()
@@ -306,17 +476,17 @@ class MemberFilterBar(QWidget):
 
     def _update_buttons(self) -> None:
         chosen = self.segment.currentData() is not None
-        self.save_action.setEnabled(bool(self._filter))
+        self.save_action.setEnabled(bool(self._filter) or bool(normalized(self._search_source())))
         for action in (self.update_action, self.rename_action, self.delete_action):
             action.setEnabled(chosen)
         self.clear_button.setEnabled(bool(self._filter) or chosen)
 
     @Slot()
     def _ask_condition(self) -> None:
-        fields = [(key, title) for key, title in self._titles.items()
+        fields = [(key, self._title(key), self._types.get(key, TEXT)) for key in self._titles
                   if key not in ("stage", "score", "activity", "last_active", "first_seen", "accounts", "tags",
                                  "handle", "name")]
-        fields = [("name", self._titles.get("name", "Name")), ("x_handle", self.tr("Handle")), *fields]
+        fields = [("name", self._title("name"), TEXT), ("x_handle", self._title("x_handle"), TEXT), *fields]
         dialog = ConditionDialog(fields, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.add_condition_of(dialog.condition())

@@ -35,7 +35,7 @@ from PySide6.QtGui import QColor, QFont
 from ahoy_desktop import member_columns
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.member_columns import DAY_KIND, INT_KIND, REAL_KIND, TIME_KIND, YES_NO_KIND, MemberColumn
-from ahoy_desktop.member_filters import MemberFilter
+from ahoy_desktop.member_filters import FilterError, MemberFilter
 from ahoy_desktop.members import (
     MemberQuery,
     MemberRow,
@@ -95,6 +95,24 @@ def local_day_text(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return QLocale().toString(_qdatetime(moment), QCoreApplication.translate("time", "d MMM yyyy"))
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A read whose query cannot run (a filter naming a field since deleted, a number that is not one)."""
+
+    query: MemberQuery
+    message: str
+
+
+def _guarded(query: MemberQuery, work):
+    """``work`` for the reader, a filter that cannot run answered as ``_Failed`` instead of raised."""
+    def run():
+        try:
+            return work()
+        except FilterError as exc:
+            return _Failed(query, str(exc))
+    return run
 
 
 @dataclass(frozen=True)
@@ -207,17 +225,20 @@ class MemberTableModel(QAbstractTableModel):
         self._fetching = False
         self._drop_refresh()  # the new read shows every change
         self._set_loading(True)
-        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, columns=extra, matches=matches),
-                                         WINDOW_ROWS, False))
-        self._counter.run(lambda: (query, count_for(query, matches), count_members()))
+        self._loader.run(_guarded(query, lambda: _Loaded(
+            query, list_members(query, WINDOW_ROWS, columns=extra, matches=matches), WINDOW_ROWS, False)))
+        self._counter.run(_guarded(query, lambda: (query, count_for(query, matches), count_members())))
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
             self._loading = loading
             self.loading_changed.emit(loading)
 
-    def _loaded(self, result: _Loaded) -> None:
+    def _loaded(self, result: _Loaded | _Failed) -> None:
         if not self._open or result.query != self._query:
+            return
+        if isinstance(result, _Failed):
+            self._cannot_read(result.message)
             return
         if result.appended:
             self._fetching = False
@@ -232,16 +253,29 @@ class MemberTableModel(QAbstractTableModel):
         self._exhausted = len(result.rows) < result.limit
         self.endResetModel()
 
-    def _counted(self, result: tuple) -> None:
+    def _counted(self, result: tuple | _Failed) -> None:
+        if isinstance(result, _Failed):
+            return  # the rows' read says why
         query, matching, total = result
         if self._open and query == self._query:
             self.matching, self.total = matching, total
             self.count_changed.emit(matching, total)
 
-    def _load_failed(self, message: str) -> None:
+    def _cannot_read(self, message: str) -> None:
+        """The query cannot run: no rows are shown as its result, and the reason is told."""
+        self._fetching = False
+        self._drop_refresh()
+        self._set_loading(False)
+        self.beginResetModel()
+        self._rows, self._exhausted = [], True
+        self.endResetModel()
+        self.failed.emit(self.tr("This filter cannot be used: %1").replace("%1", message))
+
+    def _load_failed(self, _message: str) -> None:
+        """A read failed for a reason other than the query (a bug, a vanished file): logged with its traceback."""
         fetching, self._fetching = self._fetching, False
         self._set_loading(False)
-        self.failed.emit(message)
+        self.failed.emit(self.tr("The members could not be read. The log has the details."))
         if fetching and self._refresh_changes is not None:
             self._start_refresh()  # it waited for the window that failed
 
@@ -308,8 +342,8 @@ class MemberTableModel(QAbstractTableModel):
             return
         self._fetching = True
         query, extra, last, matches = self._query, self._extra(), self._rows[-1] if self._rows else None, self._matches
-        self._loader.run(lambda: _Loaded(query, list_members(query, WINDOW_ROWS, last, extra, matches), WINDOW_ROWS,
-                                         True))
+        self._loader.run(_guarded(query, lambda: _Loaded(query, list_members(query, WINDOW_ROWS, last, extra, matches),
+                                                         WINDOW_ROWS, True)))
 
     def _fetch(self, limit: int) -> None:
         """Read rows now (jumping to a member): a rare, bounded read."""
@@ -387,22 +421,25 @@ class MemberTableModel(QAbstractTableModel):
         if loaded > REREAD_ROWS:  # deep in a long list: only the changed members' rows, where they are
             shown = {row.id for row in self._rows}
             ids = [member_id for member_id in changes.members_changed if member_id in shown]
-            self._refresher.run(lambda: _Refreshed(query, loaded, None, members_by_id(ids, query, extra), 0, added,
-                                                   *counts()))
+            self._refresher.run(_guarded(query, lambda: _Refreshed(
+                query, loaded, None, members_by_id(ids, query, extra), 0, added, *counts())))
             return
         # Room for new members sorted in among the rows shown, within the re-read budget.
         limit = max(loaded, min(loaded + len(changes.members_added), REREAD_ROWS))
-        self._refresher.run(lambda: _Refreshed(query, loaded, list_members(query, limit, columns=extra,
-                                                                           matches=matches), None, limit, added,
-                                               *counts()))
+        self._refresher.run(_guarded(query, lambda: _Refreshed(
+            query, loaded, list_members(query, limit, columns=extra, matches=matches), None, limit, added,
+            *counts())))
 
     def _drop_refresh(self) -> None:
         self._refresher.cancel()
         self._refresh_changes = None
 
-    def _refreshed(self, result: _Refreshed) -> None:
+    def _refreshed(self, result: _Refreshed | _Failed) -> None:
         if not self._open or result.query != self._query or self._refresh_changes is None:
             return  # another query's rows are coming, and they show every change
+        if isinstance(result, _Failed):
+            self._cannot_read(result.message)
+            return
         if len(self._rows) != result.loaded:  # a window arrived or rows were jumped to meanwhile
             self._start_refresh()
             return
@@ -423,7 +460,7 @@ class MemberTableModel(QAbstractTableModel):
 
     def _refresh_failed(self, message: str) -> None:
         self._refresh_changes = None
-        self.failed.emit(message)
+        self._load_failed(message)
 
     def _update_in_place(self, fresh_rows: dict[int, MemberRow]) -> None:
         """New values for the members that changed, rows kept in place.

@@ -185,6 +185,7 @@ class MembersTab(QWidget):
         self.filter_bar.populate()
         self.model.reload()
         self._restore_columns()
+        self._share_field_titles()
         self.table.scrollToTop()
         self._update_empty_state()
 
@@ -212,7 +213,13 @@ class MembersTab(QWidget):
         self.model.refresh(changes)
         if changes.mapping_changed:
             self._restore_columns()
+        if changes.mapping_changed or changes.scoring_changed or changes.accounts_changed:
+            self._share_field_titles()
         self._update_empty_state()
+
+    def _share_field_titles(self) -> None:
+        """The filter's conditions name fields as the table's headers do: translated, custom ones by name."""
+        self.filter_bar.set_field_titles({c.key: self.model.column_title(c) for c in self.model.columns()})
 
     def _update_empty_state(self) -> None:
         empty = self.context.session is not None and self.model.total == 0
@@ -235,7 +242,7 @@ class MembersTab(QWidget):
 
     @Slot(str)
     def _show_failure(self, message: str) -> None:
-        self.count_label.setText(self.tr("Could not read the members: %1").replace("%1", message))
+        self.count_label.setText(message)
 
     # -- columns ---------------------------------------------------------------------------
 
