@@ -3,17 +3,24 @@
 A custom field's ``key`` never changes, so renaming keeps its values and the
 mappings that fill it. Names are unique ignoring case, among custom fields
 and the built-in ones.
+
+A value typed by hand into a member's custom field is stored as ``manual``,
+like a built-in field's: the mapping never overwrites it until the user takes
+X's value back.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from peewee import fn
 
 from .db.models import CustomField, FieldMappingRule, MemberCustomValue, database_proxy
 from .db.sqlite import write_transaction
+from .mapping import ALWAYS, FieldMapping, apply_mapping, converted, load_mapping
 from .member_fields import BUILTIN_FIELDS, CHOICE, DATE, NUMBER, TEXT, URL, YES_NO
+from .xfields import MISSING, read_field
 
 TYPES = (TEXT, NUMBER, DATE, URL, YES_NO, CHOICE)
 MAX_NAME = 60
@@ -132,3 +139,64 @@ def normalized_value(field_type: str, text: str, choices: list[str] | None = Non
                 return choice
         raise CustomFieldError(f"“{text}” is not one of: {', '.join(choices or [])}.")
     raise CustomFieldError(f"Unknown field type {field_type!r}.")
+
+
+# -- one member's values -----------------------------------------------------------
+
+MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class CustomValue:
+    """A custom field as one member holds it."""
+
+    key: str
+    name: str
+    type: str
+    choices: tuple[str, ...]
+    value: str  # as stored; "" for none
+    manual: bool  # typed (or imported) by hand: syncs leave it alone
+    x_value: str | None  # what the member's X profile gives it through the mapping; None when nothing maps to it
+
+
+def member_custom_values(member_id: int, raw_x_user: dict | None = None, mapping=None) -> list[CustomValue]:
+    """Every custom field of the workspace, by name, with this member's value (empty ones too)."""
+    mapping = load_mapping() if mapping is None else mapping
+    stored = {v.field_key: v for v in MemberCustomValue.select().where(MemberCustomValue.member == member_id)}
+    values = []
+    for field in custom_fields():
+        row = stored.get(field.key)
+        sources = [m.x_field for m in mapping if m.member_field == field.key]
+        x_value = None
+        if sources:
+            found = read_field(raw_x_user or {}, sources[0])
+            x_value = "" if found is MISSING else str(converted(found, field.type) or "")
+        values.append(CustomValue(field.key, field.name, field.type, tuple(field.choices or ()),
+                                  (row.value or "") if row else "", bool(row and row.source == MANUAL), x_value))
+    return values
+
+
+def set_custom_value_by_hand(member_id: int, key: str, text: str, now: datetime) -> str:
+    """Store a typed value (checked against the field's type) as manual; return it as stored."""
+    field = CustomField.get_or_none(CustomField.key == key)
+    if field is None:
+        raise CustomFieldError("That field no longer exists.")
+    value = normalized_value(field.type, text, field.choices)
+    with write_transaction(database_proxy):
+        MemberCustomValue.insert(member=member_id, field_key=key, value=value, source=MANUAL, updated_at=now) \
+            .on_conflict(conflict_target=[MemberCustomValue.member, MemberCustomValue.field_key],
+                         update={MemberCustomValue.value: value, MemberCustomValue.source: MANUAL,
+                                 MemberCustomValue.updated_at: now}).execute()
+    return value
+
+
+def use_x_custom_value(member_id: int, key: str, now: datetime, mapping=None) -> str:
+    """Forget a typed value: the field follows X again, from the stored profile; return the value ("" for none)."""
+    mapping = load_mapping() if mapping is None else mapping
+    sources = [FieldMapping(m.x_field, key, ALWAYS) for m in mapping if m.member_field == key]
+    with write_transaction(database_proxy):
+        MemberCustomValue.delete().where(MemberCustomValue.member == member_id,
+                                         MemberCustomValue.field_key == key).execute()
+        apply_mapping(sources, now, member_ids=[member_id])
+    row = MemberCustomValue.get_or_none(MemberCustomValue.member == member_id, MemberCustomValue.field_key == key)
+    return (row.value or "") if row else ""

@@ -303,6 +303,7 @@ class MemberDetail:
     last_active_at: datetime | None
     last_active_estimated: bool  # the latest activity is a like or retweet, dated when Ahoy saw it
     first_seen_at: datetime
+    raw_x_user: dict | None = None  # the stored X profile: what custom fields mapped to X would hold
 
 
 def member_detail(member_id: int, mapping: list[FieldMapping] | None = None) -> MemberDetail | None:
@@ -329,6 +330,7 @@ def member_detail(member_id: int, mapping: list[FieldMapping] | None = None) -> 
             Activity.member == member_id, Activity.occurred_at == member.last_active_at,
             Activity.estimated == False).exists(),  # noqa: E712
         first_seen_at=member.first_seen_at,
+        raw_x_user=member.raw_x_user,
     )
 
 

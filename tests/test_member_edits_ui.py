@@ -219,3 +219,51 @@ def test_duplicates_dialog_merges_and_dismisses(app_context, qtbot, monkeypatch)
     assert not Member.select().where(Member.id == b).exists()
     assert dialog.table.rowCount() == 0 and dialog.summary.text() == "No likely duplicates."
     assert forget.suppressed_count() == 0
+
+
+def test_custom_fields_are_shown_and_edited_by_hand_in_the_profile(app_context, pane, qtbot):
+    from ahoy_desktop.custom_fields import create_custom_field
+    from ahoy_desktop.db.models import MemberCustomValue
+    from ahoy_desktop.mapping import FieldMapping, load_mapping, save_mapping
+
+    now = app_context.clock.now()
+    shirt = create_custom_field("Shirt size", "text", now)
+    joined = create_custom_field("Joined", "date", now)
+    vip = create_custom_field("VIP", "yes_no", now)
+    save_mapping([*load_mapping(), FieldMapping("location", shirt.key)])
+    member_id = person(app_context.clock, "Ana", "ana")
+    Member.update(raw_x_user={"id": f"x{member_id}", "location": "Lisbon"}).where(Member.id == member_id).execute()
+    MemberCustomValue.create(member=member_id, field_key=shirt.key, value="XL", source="manual", updated_at=now)
+    pane.show_member(member_id)
+    pane.tabs.setCurrentIndex(1)
+    box = pane.custom_fields
+    assert box.isVisibleTo(pane) and list(box.editors) == [joined.key, shirt.key, vip.key]  # by name
+    shirt_editor, joined_editor, vip_editor = (box.editors[f.key] for f in (shirt, joined, vip))
+    assert shirt_editor.label == "Shirt size" and shirt_editor.edit.text() == "XL"
+    assert shirt_editor.tag.isVisibleTo(pane) and not joined_editor.tag.isVisibleTo(pane)
+
+    joined_editor.edit.setFocus()
+    qtbot.keyClicks(joined_editor.edit, "soon")
+    qtbot.keyClick(joined_editor.edit, Qt.Key.Key_Return)
+    assert joined_editor.error.isVisibleTo(pane)
+    assert joined_editor.error.text() == "Joined must be a date, like 2026-12-03."
+    joined_editor.edit.selectAll()
+    qtbot.keyClicks(joined_editor.edit, "2026-11-30")
+    with qtbot.waitSignal(app_context.changed) as changed:
+        qtbot.keyClick(joined_editor.edit, Qt.Key.Key_Return)
+    assert changed.args[0].members_updated == {member_id}
+    stored = MemberCustomValue.get(MemberCustomValue.member == member_id, MemberCustomValue.field_key == joined.key)
+    assert (stored.value, stored.source) == ("2026-11-30", "manual")
+    assert joined_editor.tag.isVisibleTo(pane) and not joined_editor.error.isVisibleTo(pane)
+
+    vip_editor.edit.setFocus()
+    qtbot.keyClicks(vip_editor.edit, "Yes")
+    qtbot.keyClick(vip_editor.edit, Qt.Key.Key_Return)
+    assert MemberCustomValue.get(MemberCustomValue.field_key == vip.key).value == "true"
+    assert vip_editor.edit.text() == "yes"
+
+    assert shirt_editor.revert.toolTip() == "Go back to X's value: Lisbon"
+    qtbot.mouseClick(shirt_editor.revert, Qt.MouseButton.LeftButton)
+    stored = MemberCustomValue.get(MemberCustomValue.member == member_id, MemberCustomValue.field_key == shirt.key)
+    assert (stored.value, stored.source) == ("Lisbon", "x")
+    assert shirt_editor.edit.text() == "Lisbon" and not shirt_editor.tag.isVisibleTo(pane)

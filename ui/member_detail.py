@@ -1,6 +1,6 @@
 """The selected member in full: what they did, who they are on X, their profile fields.
 
-Profile fields are edited in place. A typed value is *manual* and marked so,
+Profile fields, built-in and custom, are edited in place. A typed value is *manual* and marked so,
 since a community manager would otherwise expect the next sync to change it;
 "Use X's value" hands the field back to X. Times X does not give (likes and
 retweets) are shown as estimates with the reason, so nobody reads them as the
@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QFont, QPainter, QPalette
+from PySide6.QtGui import QDesktopServices, QFont, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -25,17 +25,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ahoy_desktop import forget, merge, notes_tags
 from ahoy_desktop.changes import Changes
-from ahoy_desktop.member_fields import BUILTIN_FIELDS, MemberField
+from ahoy_desktop.member_fields import BUILTIN_FIELDS
 from ahoy_desktop.members import (
     InvalidFieldValue,
     MemberDetail,
@@ -49,6 +47,8 @@ from ahoy_desktop.members import (
 from ahoy_desktop.sync.posts import LIKE, RETWEET, unescape_for_display
 
 from .context import AppContext
+from .field_editor import ERROR_STYLE, FieldEditor, Tag
+from .member_custom_fields import CustomFieldsBox
 from .member_forget import ForgetDialog, ForgetJob, ForgottenBar
 from .member_table_model import local_day_text, local_time_text
 from .score_badge import ScoreBadge
@@ -56,7 +56,6 @@ from .texts import kind_label
 
 NOTE_SAVE_DELAY_MS = 800  # notes are saved after a pause in typing, and when the box loses focus
 TIMELINE_PAGE = 25  # entries are widgets: a page costs tens of ms to lay out, so a profile opens with few
-ERROR_STYLE = "QLabel { color: #d9534f; }"  # readable on light and dark backgrounds
 
 
 def _tr(text: str) -> str:
@@ -68,103 +67,9 @@ def estimated_tooltip() -> str:
                "(the moment the account was connected, for the first import).")
 
 
-class Tag(QLabel):
-    """A small rounded label ("edited by hand", "estimated"), drawn in the palette's colours.
-
-    Painted by hand rather than with a style sheet: style sheets make every
-    timeline entry slower to lay out, and the timeline has many.
-    """
-
-    def __init__(self, text: str, tooltip: str, parent: QWidget | None = None):
-        super().__init__(text, parent)
-        small = QFont(self.font())
-        small.setPointSizeF(small.pointSizeF() * 0.85)
-        self.setFont(small)
-        self.setContentsMargins(6, 1, 6, 1)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setToolTip(tooltip)
-        self.setAccessibleName(text)
-        self.setAccessibleDescription(tooltip)
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
-        rect = self.rect().adjusted(0, 0, -1, -1)
-        radius = rect.height() / 2
-        painter.drawRoundedRect(rect, radius, radius)
-        painter.end()
-        super().paintEvent(event)
-
-
 def _dim(label: QLabel) -> QLabel:
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
-
-
-class FieldEditor(QWidget):
-    """One profile field: its value, whether it was typed by hand, and the way back to X's value."""
-
-    edited = Signal(str, str)  # field key, text typed
-    revert_requested = Signal(str)  # field key
-
-    def __init__(self, member_field: MemberField, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.key = member_field.key
-        self.label = QCoreApplication.translate("member_fields", member_field.label)
-        self.edit = QLineEdit()
-        self.edit.setAccessibleName(self.label)
-        self.edit.editingFinished.connect(self._finished)
-        self.tag = Tag(self.tr("edited by hand"), self.tr("Syncs will not overwrite this value"))
-        self.revert = QToolButton()
-        self.revert.setText(self.tr("Use X's value"))
-        self.revert.setAutoRaise(True)
-        self.revert.setAccessibleName(self.tr("Use X's value for %1").replace("%1", self.label))
-        self.revert.clicked.connect(lambda: self.revert_requested.emit(self.key))
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.tag)
-        row.addWidget(self.revert)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
-        self._shown = ""
-
-    def set_value(self, value, manual: bool, x_value) -> None:
-        text = "" if value is None else str(value)
-        if not (self.edit.hasFocus() and self.edit.isModified()):  # never under the user's fingers
-            self.edit.setText(text)
-            self.edit.setCursorPosition(0)
-            self.edit.setModified(False)
-        self._shown = text
-        self.tag.setVisible(manual)
-        self.revert.setVisible(manual)
-        if x_value in (None, ""):
-            self.revert.setToolTip(self.tr("X has no value for this field: going back to it empties the field."))
-        else:
-            self.revert.setToolTip(self.tr("Go back to X's value: %1").replace("%1", str(x_value)))
-        self.show_error("")
-
-    def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
-
-    @Slot()
-    def _finished(self) -> None:
-        if not self.edit.isModified():
-            return
-        if self.edit.text().strip() == self._shown.strip():
-            self.edit.setModified(False)
-            return
-        self.edited.emit(self.key, self.edit.text())
 
 
 class TimelineEntry(QFrame):
@@ -428,6 +333,8 @@ class MemberDetailPane(QWidget):
         form.addRow(self.tr("Tags"), self.tags_editor)
         self.notes_editor = NotesEditor()
         self.notes_editor.save_requested.connect(self._save_note)
+        self.custom_fields = CustomFieldsBox(self.context.clock.now)
+        self.custom_fields.saved.connect(lambda member_id: self.context.notify(Changes(members_updated={member_id})))
         notes_box = QGroupBox(self.tr("Notes"))
         QVBoxLayout(notes_box).addWidget(self.notes_editor)
         self.merge_label = QLabel()
@@ -450,6 +357,7 @@ class MemberDetailPane(QWidget):
         profile_layout = QVBoxLayout(profile)
         profile_layout.addWidget(identities_box)
         profile_layout.addLayout(form)
+        profile_layout.addWidget(self.custom_fields)
         profile_layout.addWidget(notes_box)
         profile_layout.addWidget(self.merge_box)
         profile_layout.addWidget(self.forget_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -529,6 +437,7 @@ class MemberDetailPane(QWidget):
         self.identities_label.setText(self._identities_html(detail))
         self.tags_editor.set_tags(notes_tags.tags_of(detail.id))
         self.notes_editor.set_note(detail.id, notes_tags.note_of(detail.id))
+        self.custom_fields.show_member(detail.id, detail.raw_x_user)
         self._show_merges(detail.id)
         self.stack.setCurrentIndex(1)
         return detail
