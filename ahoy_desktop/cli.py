@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     source = sync.add_mutually_exclusive_group()
     source.add_argument("--sample", action="store_true", help="the sample workspace (its own file)")
     source.add_argument("--world", type=Path, help="connect and sync the account of a sandbox world file")
-    sync.add_argument("--db", type=Path, help="the workspace file (default: your workspace)")
+    sync.add_argument("--db", type=Path, help="the workspace file (default: your workspace; not with --sample, "
+                                              "which has a file of its own)")
     sync.add_argument("--now", help="start the clock at this ISO-8601 time and let it run on")
     sync.add_argument("--quiet", action="store_true", help="print only the summary")
 
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_sync(args) -> int:
+    if args.sample and args.db:  # the sample is a file of its own: syncing it "into" another would surprise
+        print("error: --sample and --db cannot be used together: the sample workspace is a file of its own. "
+              "Leave out --db to sync the sample, or --sample to sync the file given.", file=sys.stderr)
+        return 2
     try:
         clock = Clock(parse_iso(args.now)) if args.now else Clock()
     except ValueError:

@@ -100,3 +100,14 @@ def test_an_x_account_held_back_is_named_with_why(tmp_path, db_path, clock, sand
     assert result.returncode == 1
     assert f"@{account.username}: reconnect_needed" in result.stderr
     assert "no connected account" not in result.stderr
+
+
+def test_sync_refuses_the_sample_with_another_file_and_says_why(tmp_path, isolated_user_files):
+    other = tmp_path / "mine.sqlite"
+    result = cli("sync", "--sample", "--db", other, check=False)
+    assert result.returncode == 2
+    assert "--sample and --db cannot be used together" in result.stderr
+    assert "Leave out --db to sync the sample, or --sample to sync the file given." in result.stderr
+    assert not other.exists()
+    data = isolated_user_files / "data"
+    assert not data.exists() or not any(data.iterdir())  # nor was the sample made or synced
