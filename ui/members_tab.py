@@ -46,8 +46,8 @@ from .member_table_model import (
 )
 
 SEARCH_DELAY_MS = 150
-# Keys held down move the current row faster than a profile loads: while they do, the profile
-# waits for them to pause (a click, or the first key, shows it at once).
+# Keys move the current row faster than a profile loads: after a key, the profile waits for the
+# keys to pause this long (a click shows it at once).
 DETAIL_DELAY_MS = 150
 
 
@@ -117,7 +117,8 @@ class MembersTab(QWidget):
         self._detail_timer.setInterval(DETAIL_DELAY_MS)
         self._detail_timer.timeout.connect(self._show_pending_detail)
         self._detail_pending: int | None = None
-        self.table.installEventFilter(self)  # a key held at the end of the rows read keeps the profile waiting
+        self._key_down = False  # the current row moves by a key: its profile waits for a pause
+        self.table.installEventFilter(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
@@ -369,16 +370,17 @@ class MembersTab(QWidget):
         if not current.isValid():
             return
         self._detail_pending = self.model.member_id(current.row())
-        if self._detail_timer.isActive():
-            self._detail_timer.start()  # still moving: wait for a pause
+        if self._key_down or self._detail_timer.isActive():
+            self._detail_timer.start()  # moving by keys: wait for a pause
             return
         self._show_pending_detail()
         self._detail_timer.start()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if watched is self.table and event.type() == QEvent.Type.KeyPress and event.isAutoRepeat() \
-                and self._detail_timer.isActive():
-            self._detail_timer.start()
+        if watched is self.table and event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            self._key_down = event.type() == QEvent.Type.KeyPress
+            if self._key_down and self._detail_timer.isActive():
+                self._detail_timer.start()  # a key held at the end of the rows read moves nothing
         return super().eventFilter(watched, event)
 
     @Slot()
