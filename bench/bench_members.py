@@ -256,7 +256,7 @@ def type_word(app: QApplication, tab: MembersTab, word: str, key_ms: int = 110) 
 
 
 ROUNDS = 3
-WORDS = ("berlin", "nakamura", "東京から", "launch", "ok")
+TYPED = ("berlin", "nakamura", "東京から", "launch", "ok")  # words typed into the search box
 
 
 def responsiveness(app: QApplication, path: Path, tmp: str) -> None:
@@ -301,11 +301,11 @@ def responsiveness(app: QApplication, path: Path, tmp: str) -> None:
             run_loop(app, 10, until=lambda: not tab.model.busy)
             run_loop(app, 0.5)  # the profile of the row the keys stopped on shows now, not in the next measure
         with gaps:
-            for word in WORDS:
+            for word in TYPED:
                 took.setdefault(word, []).append(type_word(app, tab, word))
                 run_loop(app, 0.5)
         found.setdefault("typing", []).append(gaps.longest)
-    for word in WORDS:
+    for word in TYPED:
         print(f"{'typed ' + repr(word):>22}: last key to its rows {statistics.median(took[word]) * 1000:5.0f} ms "
               f"(of which the search box's pause {SEARCH_DELAY_MS} ms)")
     idle = statistics.median(found["idle"])
