@@ -11,7 +11,6 @@ offset is not a whole number of hours.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -123,15 +122,6 @@ def buckets(period: Period, tz: tzinfo | None = None) -> list[Bucket]:
         days = [d for i, d in enumerate(days) if i == 0 or d.weekday() == 0]
     ends = [*days[1:], period.last_day + timedelta(days=1)]
     return [Bucket(local_midnight_utc(d, tz), local_midnight_utc(e, tz), d) for d, e in zip(days, ends, strict=True)]
-
-
-def bucket_index(bucket_list: list[Bucket], moment: datetime, starts: list[datetime] | None = None) -> int | None:
-    """Which bucket holds ``moment`` (UTC), if any; ``starts`` (the buckets' starts) saves rebuilding them."""
-    starts = starts if starts is not None else [b.start for b in bucket_list]
-    index = bisect_right(starts, moment) - 1
-    if index < 0 or moment >= bucket_list[index].end:
-        return None
-    return index
 
 
 def offset_segments(start: datetime, end: datetime, tz: tzinfo | None = None) -> list[tuple[datetime, datetime, int]]:

@@ -10,11 +10,13 @@ apart (``estimated``) so charts can say so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
+from functools import cached_property
 
 from ..db.models import Account, Stage, database_proxy
-from .periods import HOUR, Bucket, Period, bucket_index, buckets, offset_segments
+from .periods import DAY, HOUR, Bucket, Period, buckets, offset_segments
 
 KNOWN_KINDS = ("mention", "reply", "quote", "like", "retweet")
 """The kinds the sync writes today, in the order charts and tables show them."""
@@ -38,11 +40,22 @@ def _parse_sql_time(text: str) -> datetime:
 
 @dataclass(frozen=True)
 class Scope:
-    """What the dashboard looks at: a period, one account or all, and the zone days are cut in."""
+    """What the dashboard looks at: a period, one account or all, and the zone days are cut in.
+
+    Its buckets and UTC offsets are worked out once and shared by every query.
+    """
 
     period: Period
     account_id: int | None = None
     tz: tzinfo | None = None
+
+    @cached_property
+    def bucket_list(self) -> list[Bucket]:
+        return buckets(self.period, self.tz)
+
+    @cached_property
+    def offsets(self) -> list[tuple[datetime, datetime, int]]:
+        return offset_segments(self.period.start, self.period.end, self.tz)
 
     def where(self, column: str = '"occurred_at"', period: Period | None = None,
               account_column: str = '"account_id"') -> tuple[str, list]:
@@ -55,9 +68,9 @@ class Scope:
         return sql, params
 
 
-def _local_modifier(column: str, start: datetime, end: datetime, tz: tzinfo | None) -> tuple[str, list]:
+def _local_modifier(column: str, scope: Scope) -> tuple[str, list]:
     """An SQL expression giving the '+N minutes' that turns ``column`` into local wall-clock time."""
-    segments = offset_segments(start, end, tz)
+    segments = scope.offsets
     if len(segments) == 1:
         return "?", [f"{segments[0][2]:+d} minutes"]
     cases, params = [], []
@@ -68,34 +81,24 @@ def _local_modifier(column: str, start: datetime, end: datetime, tz: tzinfo | No
     return f"CASE {' '.join(cases)} ELSE ? END", params
 
 
-def _local_key(column: str, scope: Scope) -> tuple[str, list]:
-    """An SQL expression giving the local hour ('YYYY-MM-DD HH:00:00') or date a row falls in."""
-    modifier, params = _local_modifier(column, scope.period.start, scope.period.end, scope.tz)
-    if scope.period.unit == HOUR:
-        # The offset goes with the hour: across a DST fall-back the same wall-clock hour happens twice.
-        return f"strftime('%Y-%m-%d %H:00:00', {column}, {modifier}) || '|' || {modifier}", params + params
-    return f"date({column}, {modifier})", params
+def _bucket_sql(column: str, scope: Scope) -> tuple[str, list]:
+    """An SQL expression giving the index of the bucket (0, 1, …) that the UTC time in ``column`` falls in.
 
-
-def _bucket_of(key: str, bucket_list: list[Bucket], scope: Scope) -> int | None:
-    """The bucket a local key from ``_local_key`` belongs to."""
-    if scope.period.unit == HOUR:
-        wall_clock, modifier = key.split("|")
-        minutes = int(modifier.split()[0])
-        return bucket_index(bucket_list, datetime.fromisoformat(wall_clock).replace(tzinfo=UTC)
-                            - timedelta(minutes=minutes))
-    day = date.fromisoformat(key)
-    labels = [b.label for b in bucket_list]
-    for index in range(len(labels) - 1, -1, -1):
-        if labels[index] <= day:
-            return index if day < _next_label(bucket_list, index, scope) else None
-    return None
-
-
-def _next_label(bucket_list: list[Bucket], index: int, scope: Scope) -> date:
-    if index + 1 < len(bucket_list):
-        return bucket_list[index + 1].label
-    return scope.period.last_day + timedelta(days=1)
+    SQLite places rows in buckets itself, so a query returns one row per
+    bucket rather than per local day or hour, and Python never walks them.
+    Hours are whole hours from the period's start; days and weeks are counted
+    from the local date, weeks from the Monday on or before the first day
+    (the first week may start later, on the first day: see ``buckets``).
+    """
+    period = scope.period
+    if period.unit == HOUR:
+        return f"(CAST(strftime('%s', {column}) AS INTEGER) - ?) / 3600", [int(period.start.timestamp())]
+    modifier, params = _local_modifier(column, scope)
+    day = f"CAST(julianday(date({column}, {modifier})) - julianday(?) AS INTEGER)"
+    params = [*params, period.first_day.isoformat()]
+    if period.unit == DAY:
+        return day, params
+    return f"({day} + ?) / 7", [*params, period.first_day.weekday()]
 
 
 def _run(sql: str, params: list) -> list[tuple]:
@@ -130,15 +133,15 @@ class ActivitySeries:
 
 @dataclass
 class LocalCounts:
-    """Activities by local bucket key, kind and estimated, and by local weekday and hour (dated only)."""
+    """Activities by bucket, kind and estimated, and by local weekday and hour (dated only)."""
 
-    by_key: list[tuple[str, str, int, int]]  # (local key as from _local_key, kind, estimated, activities)
+    by_bucket: list[tuple[int, str, int, int]]  # (bucket index, kind, estimated, activities)
     by_weekday_hour: list[tuple[str, str, int]]  # (SQLite weekday, Sunday = 0; hour; activities)
+    estimated: int  # activities left out of by_weekday_hour: their time is estimated
 
 
 def _whole_hour_offsets(scope: Scope) -> bool:
-    return all(offset % 60 == 0 for *_span, offset in offset_segments(scope.period.start, scope.period.end,
-                                                                       scope.tz))
+    return all(offset % 60 == 0 for *_span, offset in scope.offsets)
 
 
 def local_counts(scope: Scope) -> LocalCounts | None:
@@ -153,35 +156,35 @@ def local_counts(scope: Scope) -> LocalCounts | None:
         return None
     where, params = scope.where()
     hour = "(h || ':00:00')"
-    key, key_params = _local_key(hour, scope)
-    modifier, modifier_params = _local_modifier(hour, scope.period.start, scope.period.end, scope.tz)
+    bucket, bucket_params = _bucket_sql(hour, scope)
+    modifier, modifier_params = _local_modifier(hour, scope)
     rows = _run(f'WITH hourly AS MATERIALIZED (SELECT substr("occurred_at", 1, 13) AS h, "kind" AS kind, '
                 f'"estimated" AS est, COUNT(*) AS n FROM "activity" WHERE {where} GROUP BY h, kind, est) '
-                f"SELECT 0, {key}, kind, est, SUM(n) FROM hourly GROUP BY 2, 3, 4 "
+                f"SELECT 0, {bucket}, kind, est, SUM(n) FROM hourly GROUP BY 2, 3, 4 "
                 f"UNION ALL SELECT 1, strftime('%w', {hour}, {modifier}), strftime('%H', {hour}, {modifier}), 0, "
-                "SUM(n) FROM hourly WHERE est = 0 GROUP BY 2, 3",
-                params + key_params + modifier_params + modifier_params)
-    return LocalCounts([(k, kind, est, n) for part, k, kind, est, n in rows if part == 0],
-                       [(weekday, hour_of_day, n) for part, weekday, hour_of_day, _est, n in rows if part == 1])
+                "SUM(n) FROM hourly WHERE est = 0 GROUP BY 2, 3 "
+                "UNION ALL SELECT 2, NULL, NULL, 1, SUM(n) FROM hourly WHERE est <> 0",
+                params + bucket_params + modifier_params + modifier_params)
+    return LocalCounts([(index, kind, est, n) for part, index, kind, est, n in rows if part == 0],
+                       [(weekday, hour_of_day, n) for part, weekday, hour_of_day, _est, n in rows if part == 1],
+                       sum(n or 0 for part, *_keys, n in rows if part == 2))
 
 
 def activity_series(scope: Scope, local: LocalCounts | None = None) -> ActivitySeries:
-    bucket_list = buckets(scope.period, scope.tz)
+    bucket_list = scope.bucket_list
     series = ActivitySeries(bucket_list, [{} for _ in bucket_list], [{} for _ in bucket_list])
     local = local if local is not None else local_counts(scope)
     if local is not None:
-        rows = local.by_key
+        rows = local.by_bucket
     else:
-        key, key_params = _local_key('"occurred_at"', scope)
+        bucket, bucket_params = _bucket_sql('"occurred_at"', scope)
         where, params = scope.where()
-        rows = _run(f'SELECT {key} AS k, "kind", "estimated", COUNT(*) FROM "activity" WHERE {where} '
-                    f"GROUP BY k, \"kind\", \"estimated\"", key_params + params)
-    for local_key, kind, estimated, count in rows:
-        index = _bucket_of(local_key, bucket_list, scope)
-        if index is None:
-            continue
-        counts = series.estimated[index] if estimated else series.dated[index]
-        counts[kind] = counts.get(kind, 0) + count
+        rows = _run(f'SELECT {bucket} AS b, "kind", "estimated", COUNT(*) FROM "activity" WHERE {where} '
+                    f'GROUP BY b, "kind", "estimated"', bucket_params + params)
+    for index, kind, estimated, count in rows:
+        if 0 <= index < len(bucket_list):
+            counts = series.estimated[index] if estimated else series.dated[index]
+            counts[kind] = counts.get(kind, 0) + count
     return series
 
 
@@ -220,37 +223,36 @@ class GrowthSeries:
         return sum(self.new)
 
 
+_BEFORE_PREVIOUS, _BEFORE_PERIOD = -2, -1  # bucket numbers for members who joined before the period
+
+
 def member_growth(scope: Scope) -> GrowthSeries:
     """One pass over every member's first activity gives the new members per bucket and the totals before."""
-    bucket_list = buckets(scope.period, scope.tz)
+    bucket_list = scope.bucket_list
     previous = scope.period.previous(scope.tz)
     firsts, first_params = _first_activity_sql(scope)
-    key, key_params = _local_key("first", scope)
+    bucket, bucket_params = _bucket_sql("first", scope)
     account = ' AND a."account_id" = ?' if scope.account_id is not None else ""
     # Estimated when no activity at that first moment has a real time (likes and retweets found by a sync).
     estimated = (f'NOT EXISTS (SELECT 1 FROM "activity" a WHERE a."member_id" = f.member_id '
                  f'AND a."occurred_at" = f.first AND a."estimated" = 0{account})')
-    rows = _run(f"SELECT CASE WHEN first < ? THEN '<previous' WHEN first < ? THEN '<period' ELSE {key} END AS k, "
-                f"CASE WHEN first < ? THEN 0 ELSE {estimated} END AS e, COUNT(*) FROM ({firsts}) f "
-                "WHERE first < ? GROUP BY k, e",
-                [sql_time(previous.start), sql_time(scope.period.start)] + key_params
+    rows = _run(f"SELECT CASE WHEN first < ? THEN {_BEFORE_PREVIOUS} WHEN first < ? THEN {_BEFORE_PERIOD} "
+                f"ELSE {bucket} END AS b, CASE WHEN first < ? THEN 0 ELSE {estimated} END AS e, COUNT(*) "
+                f"FROM ({firsts}) f WHERE first < ? GROUP BY b, e",
+                [sql_time(previous.start), sql_time(scope.period.start)] + bucket_params
                 + [sql_time(scope.period.start)] + ([scope.account_id] if account else [])
                 + first_params + [sql_time(scope.period.end)])
     series = GrowthSeries(bucket_list, [0] * len(bucket_list), [0] * len(bucket_list), 0)
-    for local_key, is_estimated, count in rows:
-        if local_key == "<previous":
+    for index, is_estimated, count in rows:
+        if index == _BEFORE_PREVIOUS:
             series.before_previous += count
             series.before += count
-            continue
-        if local_key == "<period":
+        elif index == _BEFORE_PERIOD:
             series.before += count
-            continue
-        index = _bucket_of(local_key, bucket_list, scope)
-        if index is None:
-            continue
-        series.new[index] += count
-        if is_estimated:
-            series.new_estimated[index] += count
+        elif 0 <= index < len(bucket_list):
+            series.new[index] += count
+            if is_estimated:
+                series.new_estimated[index] += count
     return series
 
 
@@ -300,7 +302,7 @@ class StageSeries:
 
 def stage_series(scope: Scope) -> StageSeries:
     """Stages belong to members, not accounts: this chart covers every account."""
-    bucket_list = buckets(scope.period, scope.tz)
+    bucket_list = scope.bucket_list
     stages = list(Stage.select().order_by(Stage.min_points, Stage.id))
     names = [s.name for s in stages]
     colours = {s.name: s.colour for s in stages}
@@ -311,14 +313,13 @@ def stage_series(scope: Scope) -> StageSeries:
         'ORDER BY "at" DESC, "id" DESC) AS rn FROM "stage_change" WHERE "at" < ?) WHERE rn = 1 GROUP BY "to_name"',
         [start]))
     # The changes in the period, counted per bucket in SQL: the end-of-bucket counts only need the sums.
-    key, key_params = _local_key('"at"', scope)
-    grouped = _run(f'SELECT {key} AS k, "from_name", "to_name", "cause", COUNT(*) FROM "stage_change" '
-                   'WHERE "at" >= ? AND "at" < ? GROUP BY k, "from_name", "to_name", "cause"',
-                   key_params + [start, end])
+    bucket, bucket_params = _bucket_sql('"at"', scope)
+    grouped = _run(f'SELECT {bucket} AS b, "from_name", "to_name", "cause", COUNT(*) FROM "stage_change" '
+                   'WHERE "at" >= ? AND "at" < ? GROUP BY b, "from_name", "to_name", "cause"',
+                   bucket_params + [start, end])
     moves: list[list[tuple[str, str, str, int]]] = [[] for _ in bucket_list]
-    for local_key, old, new, cause, n in grouped:
-        index = _bucket_of(local_key, bucket_list, scope)
-        if index is not None:
+    for index, old, new, cause, n in grouped:
+        if 0 <= index < len(bucket_list):
             moves[index].append((old, new, cause, n))
     first = _run('SELECT MIN("at") FROM "stage_change"', [])[0][0]
     counts, setup_moves = [], [0] * len(bucket_list)
@@ -372,11 +373,12 @@ def top_members(scope: Scope, limit: int = TOP_MEMBERS) -> list[TopMember]:
 class Heatmap:
     """Activities by local weekday (Monday first) and hour.
 
-    Likes and retweets whose time is estimated are left out: their time is
-    when a sync saw them, not when people acted.
+    Likes and retweets whose time is estimated are left out (and counted in
+    ``left_out``): their time is when a sync saw them, not when people acted.
     """
 
     counts: list[list[int]]  # [weekday][hour]
+    left_out: int = 0
 
     @property
     def total(self) -> int:
@@ -386,17 +388,18 @@ class Heatmap:
 def weekday_hours(scope: Scope, local: LocalCounts | None = None) -> Heatmap:
     local = local if local is not None else local_counts(scope)
     if local is not None:
-        rows = local.by_weekday_hour
+        rows, left_out = local.by_weekday_hour, local.estimated
     else:
-        modifier, key_params = _local_modifier('"occurred_at"', scope.period.start, scope.period.end, scope.tz)
+        modifier, key_params = _local_modifier('"occurred_at"', scope)
         where, params = scope.where()
         rows = _run(f"SELECT strftime('%w', \"occurred_at\", {modifier}) AS d, "
                     f"strftime('%H', \"occurred_at\", {modifier}) AS h, COUNT(*) FROM \"activity\" "
                     f"WHERE \"estimated\" = 0 AND {where} GROUP BY d, h", key_params + key_params + params)
+        left_out = _run(f'SELECT COUNT(*) FROM "activity" WHERE "estimated" <> 0 AND {where}', params)[0][0]
     counts = [[0] * 24 for _ in range(7)]
     for weekday, hour, count in rows:
         counts[(int(weekday) + 6) % 7][int(hour)] += count  # SQLite counts from Sunday
-    return Heatmap(counts)
+    return Heatmap(counts, left_out)
 
 
 # -- summary --------------------------------------------------------------------
@@ -473,18 +476,34 @@ class DashboardData:
     heatmap: Heatmap
 
 
-def load_dashboard(scope: Scope) -> DashboardData:
-    """Every chart's numbers for one scope (run off the UI thread); shared passes are made once."""
+def load_dashboard(scope: Scope, stop: Callable[[], bool] | None = None) -> DashboardData | None:
+    """Every chart's numbers for one scope (run off the UI thread); shared passes are made once.
+
+    ``stop`` is asked between the queries: when it says the answer is no
+    longer wanted, the rest is not counted and None is returned.
+    """
+    stop = stop or (lambda: False)
     growth = member_growth(scope)
+    if stop():
+        return None
     local = local_counts(scope)
+    if stop():
+        return None
+    figures = summary(scope, growth)
+    if stop():
+        return None
+    followers = follower_lines(scope)
+    stages = stage_series(scope)
+    if stop():
+        return None
     return DashboardData(
         scope=scope,
         has_account=has_account(),
-        summary=summary(scope, growth),
+        summary=figures,
         activity=activity_series(scope, local),
         growth=growth,
-        followers=follower_lines(scope),
-        stages=stage_series(scope),
+        followers=followers,
+        stages=stages,
         top=top_members(scope),
         heatmap=weekday_hours(scope, local),
     )
