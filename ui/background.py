@@ -9,14 +9,17 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import peewee
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from ahoy_desktop.db.file_check import is_damage
 from ahoy_desktop.db.models import database_proxy
 
 log = logging.getLogger(__name__)
+
+STOP_RETRY_MS = 20
 
 
 class ReaderThread:
@@ -38,8 +41,7 @@ class ReaderThread:
         self._thread: threading.Thread | None = None
         self._pending = 0
         self._idle = threading.Condition()
-        self._running: _Job | None = None
-        self._connection: sqlite3.Connection | None = None
+        self._running = _Running()
 
     @property
     def running(self) -> bool:
@@ -59,11 +61,9 @@ class ReaderThread:
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, None if msecs < 0 else msecs / 1000)
 
-    def supersede(self, owner: QObject) -> None:
-        """Stop the read running for ``owner``: a newer one was asked for."""
-        job, connection = self._running, self._connection
-        if job is not None and job.owner is owner and connection is not None:
-            connection.interrupt()
+    def stop_superseded(self) -> bool:
+        """Interrupt the read running if its result is no longer wanted; True if one was."""
+        return self._running.stop_if_superseded()
 
     def close(self) -> None:
         """Run what is queued, then end the thread and close its connection."""
@@ -84,13 +84,11 @@ class ReaderThread:
             while (job := self._jobs.get()) is not None:
                 try:
                     db = _follow_workspace(db)
-                    self._connection = db.connection() if db is not None else None
-                    self._running = job
-                    job.run()
+                    with self._running.holding(job, db.connection() if db is not None else None):
+                        job.run()
                 except Exception as exc:  # the connection failed to open: the job reports it
                     job.fail(exc)
                 finally:
-                    self._running = None
                     with self._idle:
                         self._pending -= 1
                         self._idle.notify_all()
@@ -115,13 +113,16 @@ def _close(db) -> None:
 
 
 class BackgroundQuery(QObject):
-    """Runs a core query off the UI thread and delivers only the newest result.
+    """Runs a core read off the UI thread and delivers only the newest result.
 
     By default on a private one-thread pool whose thread ends as soon as it
     is idle, so nothing outlives the work, each job with its own database
     connection. Given a ``ReaderThread``, jobs run there on its kept
-    connection instead, and a job already superseded when its turn comes is
-    skipped. ``wait()`` blocks until all queued work is done (closing, tests).
+    connection instead. Either way a job already superseded when its turn
+    comes is skipped, and one running is interrupted: quick changes of mind
+    are answered at once instead of after every older question (so a job
+    must only read).
+    ``wait()`` blocks until all queued work is done (closing, tests).
     """
 
     finished = Signal(object)
@@ -133,6 +134,7 @@ class BackgroundQuery(QObject):
         super().__init__(parent)
         self._reader = reader
         self._pool = None
+        self._running = _Running()
         if reader is None:
             self._pool = QThreadPool(self)
             self._pool.setMaxThreadCount(1)
@@ -141,6 +143,10 @@ class BackgroundQuery(QObject):
         self._in_flight = 0
         self._done.connect(self._deliver)
         self._error.connect(self._report)
+        self._stopping = QTimer(self)
+        self._stopping.setSingleShot(True)
+        self._stopping.setInterval(STOP_RETRY_MS)
+        self._stopping.timeout.connect(self._stop_superseded)
 
     @property
     def busy(self) -> bool:
@@ -149,15 +155,23 @@ class BackgroundQuery(QObject):
     def run(self, work: Callable[[], object]) -> None:
         self._generation += 1
         self._in_flight += 1
+        job = _Job(work, self._generation, self._done, self._error, self._is_current)
+        self._stop_superseded()
         if self._reader is not None:
-            self._reader.supersede(self)
-            self._reader.submit(_Job(work, self._generation, self._done, self._error, self._is_current, self))
+            self._reader.submit(job)
         else:
-            self._pool.start(_PooledJob(_Job(work, self._generation, self._done, self._error)))
+            self._pool.start(_PooledJob(job, self._running))
 
     def cancel(self) -> None:
-        """Forget results still to come (e.g. the workspace is closing)."""
+        """Forget results still to come (e.g. the workspace is closing), and stop the one being read."""
         self._generation += 1
+        self._stop_superseded()
+
+    @Slot()
+    def _stop_superseded(self) -> None:
+        stopped = self._reader.stop_superseded() if self._reader is not None else self._running.stop_if_superseded()
+        if stopped:
+            self._stopping.start()  # until the job has noticed
 
     def wait(self, msecs: int = -1) -> bool:
         if self._reader is not None:
@@ -180,30 +194,63 @@ class BackgroundQuery(QObject):
             self.failed.emit(message)
 
 
+class _Running:
+    """The job a thread is running and that thread's connection, so that another thread can interrupt it.
+
+    The lock keeps an interrupt from reaching a connection that is being
+    closed, or a job that has already ended.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._job: _Job | None = None
+        self._connection: sqlite3.Connection | None = None
+
+    @contextmanager
+    def holding(self, job: _Job, connection: sqlite3.Connection | None):
+        with self._lock:
+            self._job, self._connection = job, connection
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._job = self._connection = None
+
+    def stop_if_superseded(self) -> bool:
+        """Interrupt the job running if it is superseded; True if it was (and may still be running).
+
+        An interrupt stops the statement running when it comes; one that lands
+        between two statements of the job is lost, so the caller asks again
+        until the job has ended.
+        """
+        with self._lock:
+            if self._job is None or not self._job.superseded() or self._connection is None:
+                return False
+            self._connection.interrupt()
+            return True
+
+
 class _Job:
     def __init__(self, work: Callable[[], object], generation: int, done, error,
-                 is_current: Callable[[int], bool] | None = None, owner: QObject | None = None):
+                 is_current: Callable[[int], bool] | None = None):
         self._work, self._generation, self._done, self._error = work, generation, done, error
         self._is_current = is_current
-        self.owner = owner
 
-    def _superseded(self) -> bool:
+    def superseded(self) -> bool:
         return self._is_current is not None and not self._is_current(self._generation)
 
     def run(self) -> None:
-        if self._superseded():
+        if self.superseded():
             self._done.emit(self._generation, None)  # only counted as done
             return
         try:
             try:
                 result = self._work()
             except (sqlite3.OperationalError, peewee.OperationalError) as exc:
-                if "interrupted" not in str(exc):
+                if "interrupted" not in str(exc) or not self.superseded():
                     raise
-                if self._superseded():
-                    self._done.emit(self._generation, None)
-                    return
-                result = self._work()  # stopped for another owner's newer read: this one is still wanted
+                self._done.emit(self._generation, None)  # stopped: a newer read is wanted
+                return
         except Exception as exc:  # a bug or a vanished file: log it, tell the tab
             self.fail(exc)
             return
@@ -225,17 +272,22 @@ class _Job:
 class _PooledJob(QRunnable):
     """A job on the pool, with a connection of its own for the job's length."""
 
-    def __init__(self, job: _Job):
+    def __init__(self, job: _Job, running: _Running):
         super().__init__()
         self._job = job
+        self._running = running
 
     def run(self) -> None:
+        if self._job.superseded():  # skipped before it costs a connection
+            self._job.run()
+            return
         try:
             database_proxy.connect(reuse_if_open=True)
         except Exception as exc:  # a vanished file
             self._job.fail(exc)
             return
         try:
-            self._job.run()
+            with self._running.holding(self._job, database_proxy.connection()):
+                self._job.run()
         finally:
             database_proxy.close()
