@@ -35,6 +35,12 @@ def open_sqlite(path: str | Path) -> SqliteDatabase:
     return SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
 
 
+def open_existing_sqlite(path: str | Path) -> SqliteDatabase:
+    """Open a workspace file that must already exist: a reader elsewhere never creates one."""
+    return SqliteDatabase(Path(path).resolve().as_uri() + "?mode=rw", uri=True, pragmas=PRAGMAS,
+                          check_same_thread=False)
+
+
 def chunk_size(columns: int) -> int:
     """Rows per multi-row INSERT that keep under SQLite's variable limit."""
     return max(1, MAX_VARIABLES // max(1, columns))
