@@ -76,6 +76,41 @@ def test_every_chart_shows_the_sample_and_follows_range_and_account(synced_sampl
     assert tab.data.activity.total == in_range(tab.data.scope.period, account.id).count()
 
 
+def test_quick_range_changes_draw_only_the_last_choice(synced_sample_context, make_tab, qtbot):
+    tab = make_tab(synced_sample_context)
+    drawn = []
+    for panel in tab.panels:
+        def watched(data, set_data=panel.set_data):
+            drawn.append(data.scope.period)
+            set_data(data)
+        panel.set_data = watched
+    before = tab.data
+
+    tab.set_range("12m")
+    assert tab._counter.wait(20_000)  # its numbers have come, but the window has not taken them yet
+    for choice in ("all", "12m", "all", "7d"):
+        tab.set_range(choice)
+    qtbot.waitUntil(lambda: not tab.loading and tab.data is not before, timeout=20_000)
+
+    week = tab.data.scope.period
+    assert week.unit == "day" and len(tab.data.activity.buckets) == 7
+    assert drawn == [week] * len(tab.panels)  # every chart drawn once, and only with the last choice
+    assert len(tab.panel("activity").chart.plot.buckets) == 7
+
+
+def test_the_counting_process_ends_with_the_workspace_and_comes_back_with_the_next(synced_context, make_tab,
+                                                                                   qtbot):
+    tab = make_tab(synced_context)
+    assert tab._counter.running
+
+    synced_context.workspace_closing.emit()
+    assert not tab._counter.running
+
+    synced_context.workspace_opened.emit()
+    qtbot.waitUntil(lambda: not tab.loading and tab.data is not None, timeout=20_000)
+    assert tab._counter.running and tab.data.activity.total > 0
+
+
 def test_custom_range_shows_the_chosen_days(synced_sample_context, make_tab, qtbot):
     tab = make_tab(synced_sample_context)
     last = tab.data.scope.period.last_day

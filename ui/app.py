@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib.resources
 import logging
 import os
@@ -100,6 +101,9 @@ def run(argv: list[str]) -> int:
     apply_saved_theme(settings, app)
     context = AppContext(clock, settings)
     window = MainWindow(context)
+    # What is built so far lives as long as the app: kept out of the garbage collector's full sweeps,
+    # those stay short enough not to stall the window while the dashboard draws.
+    gc.freeze()
     welcome = (args.db is None and not args.sample and smoke_dir is None and not args.quit_when_shown
                and needs_welcome(settings))
     if args.sample or smoke_dir is not None:

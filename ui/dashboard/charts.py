@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QLocale, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -19,7 +19,7 @@ from ahoy_desktop.dashboard.queries import DashboardData
 
 from ..texts import kind_label
 from .flow_layout import FlowLayout, flow_policy
-from .plots import Y_HEADROOM, BucketPlot
+from .plots import Y_HEADROOM, BucketPlot, fit_count_axis
 from .style import (
     SERIES_COLOURS,
     apply_plot_palette,
@@ -33,6 +33,7 @@ from .style import (
 )
 
 BAR_WIDTH = 0.72
+MAX_DOTS = 120
 ROLE_MEMBER_ID = Qt.ItemDataRole.UserRole + 1
 
 
@@ -49,6 +50,8 @@ class Chart(QWidget):
         self.legend_box = QWidget()
         self.legend_box.setSizePolicy(flow_policy())
         self.legend = FlowLayout(self.legend_box)
+        self._legend_entries: list[tuple[str, str, bool, bool]] = []
+        self._legend_shown: list[tuple[str, str, bool, bool]] | None = None
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(0, 0, 0, 0)
 
@@ -69,26 +72,41 @@ class Chart(QWidget):
 
     def set_data(self, data: DashboardData) -> None:
         self.data = data
-        self._clear_legend()
+        self._legend_entries = []
         if not self.is_empty():
             self.draw()
-        self.legend_box.updateGeometry()
+        self._show_legend()
+        plot = getattr(self, "plot", None)
+        if plot is not None:  # settle ranges and axes now, so that one paint shows it all
+            plot.getPlotItem().layout.activate()
+            plot.scene().prepareForPaint()
 
     def draw(self) -> None:
         raise NotImplementedError
+
+    def surfaces(self) -> list[QWidget]:
+        """The widgets the chart paints on."""
+        return [self.plot.viewport()]
 
     def apply_palette(self, palette: QPalette) -> None:
         if self.data is not None:
             self.set_data(self.data)
 
-    def _clear_legend(self) -> None:
+    def _add_legend(self, label: str, colour: QColor, estimated: bool = False, line: bool = False) -> None:
+        self._legend_entries.append((label, QColor(colour).name(QColor.NameFormat.HexArgb), estimated, line))
+
+    def _show_legend(self) -> None:
+        """Rebuild the legend only when it says something new: the same legend keeps the chart's size."""
+        if self._legend_entries == self._legend_shown:
+            return
         while self.legend.count():
             widget = self.legend.takeAt(0).widget()
             if widget is not None:
                 widget.setParent(None)
-
-    def _add_legend(self, label: str, colour: QColor, estimated: bool = False, line: bool = False) -> None:
-        self.legend.addWidget(legend_entry(label, colour, estimated, line))
+        for label, colour, estimated, line in self._legend_entries:
+            self.legend.addWidget(legend_entry(label, QColor(colour), estimated, line))
+        self._legend_shown = list(self._legend_entries)
+        self.legend_box.updateGeometry()
 
 
 class BucketChart(Chart):
@@ -124,18 +142,16 @@ class BucketChart(Chart):
         """Stacked bars, bottom layer first: (label, colour, estimated, heights)."""
         positions = list(range(len(self.plot.buckets)))
         bottoms = [0] * len(positions)
+        bars = 0
         for label, colour, estimated, heights in layers:
             if not any(heights):
                 continue
-            if estimated:
-                fill, hatch = estimated_brushes(colour)
-                self.plot.addItem(pg.BarGraphItem(x=positions, y0=list(bottoms), height=heights, width=BAR_WIDTH,
-                                                  brush=fill, pen=pg.mkPen(colour)))
-                self.plot.addItem(pg.BarGraphItem(x=positions, y0=list(bottoms), height=heights, width=BAR_WIDTH,
-                                                  brush=hatch, pen=None))
-            else:
-                self.plot.addItem(pg.BarGraphItem(x=positions, y0=list(bottoms), height=heights, width=BAR_WIDTH,
-                                                  brush=colour, pen=None))
+            looks = [estimated_brushes(colour)[0], estimated_brushes(colour)[1]] if estimated else [colour]
+            pens = [pg.mkPen(colour), None] if estimated else [None]
+            for brush, pen in zip(looks, pens, strict=True):
+                self.plot.bars(bars).setOpts(x=positions, y0=list(bottoms), height=heights, width=BAR_WIDTH,
+                                             brush=brush, pen=pen)
+                bars += 1
             self._add_legend(label, colour, estimated)
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
         self.plot.set_buckets(self.plot.buckets, max(bottoms, default=0))
@@ -197,6 +213,8 @@ class GrowthChart(BucketChart):
         item.getAxis("right").linkToView(self.total_view)
         self.total_view.setXLink(item.vb)
         item.vb.sigResized.connect(self._sync_views)
+        self.total_line = pg.PlotCurveItem()
+        self.total_view.addItem(self.total_line)
 
     @Slot()
     def _sync_views(self) -> None:
@@ -219,6 +237,10 @@ class GrowthChart(BucketChart):
     def table(self) -> tables.Table:
         return tables.growth_table(self.data.growth)
 
+    def set_data(self, data: DashboardData) -> None:
+        self.total_line.hide()
+        super().set_data(data)
+
     def draw(self) -> None:
         growth = self.data.growth
         self.plot.buckets = growth.buckets
@@ -227,11 +249,11 @@ class GrowthChart(BucketChart):
         self._stack([(tr("New members"), colour, False, dated),
                      (tr("New members (joined by an estimated like or retweet)"), colour, True,
                       growth.new_estimated)])
-        self.total_view.clear()
         running = growth.running
-        self.total_view.addItem(pg.PlotCurveItem(x=list(range(len(running))), y=running,
-                                                 pen=pg.mkPen(total_colour, width=2)))
+        self.total_line.setData(x=list(range(len(running))), y=running, pen=pg.mkPen(total_colour, width=2))
+        self.total_line.show()
         self.total_view.setYRange(0, max(running[-1], 1) * Y_HEADROOM, padding=0)
+        fit_count_axis(self.plot.getPlotItem().getAxis("right"), running[-1], QFontMetrics(self.plot.font()))
         self._add_legend(tr("Total members (right axis)"), total_colour, line=True)
         self._sync_views()
 
@@ -263,6 +285,7 @@ class FollowersChart(Chart):
         self.body.addWidget(self.plot, 1)
         self.body.addWidget(self.legend_box)
         self._points: list[tuple[float, int, str]] = []
+        self._lines: list[pg.PlotDataItem] = []  # one per account, kept from one drawing to the next
         apply_plot_palette(self.plot, self.palette())
 
     def title(self) -> str:
@@ -285,9 +308,16 @@ class FollowersChart(Chart):
         super().apply_palette(palette)
 
     def set_data(self, data: DashboardData) -> None:
-        self.plot.getPlotItem().clear()
+        for line in self._lines:
+            line.hide()
         self._points = []
         super().set_data(data)
+
+    def _line(self, index: int) -> pg.PlotDataItem:
+        while len(self._lines) <= index:
+            self._lines.append(self.plot.plot([], []))
+        self._lines[index].show()
+        return self._lines[index]
 
     def draw(self) -> None:
         period = self.data.scope.period
@@ -296,14 +326,17 @@ class FollowersChart(Chart):
             colour = QColor(SERIES_COLOURS[index % len(SERIES_COLOURS)])
             xs = [max(when, period.start).timestamp() for when, _ in line.points]
             ys = [n for _, n in line.points]
-            self.plot.plot(xs, ys, pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5, symbolBrush=colour,
-                           stepMode=None)
+            # A dot per sync while they can be told apart; past that they only thicken the line.
+            dots = {"symbol": "o", "symbolSize": 5, "symbolBrush": colour, "symbolPen": colour} \
+                if len(xs) <= MAX_DOTS else {"symbol": None}
+            self._line(index).setData(xs, ys, pen=pg.mkPen(colour, width=2), **dots)
             self._add_legend(f"@{line.username}", colour, line=True)
             self._points += [(x, y, line.username) for x, y in zip(xs, ys, strict=True)]
             top = max(top, *ys)
         item = self.plot.getPlotItem()
         item.setXRange(period.start.timestamp(), period.end.timestamp(), padding=0.01)
         item.setYRange(0, max(top, 1) * Y_HEADROOM, padding=0)
+        fit_count_axis(item.getAxis("left"), top, QFontMetrics(self.plot.font()))
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:
@@ -418,6 +451,9 @@ class TopMembersChart(Chart):
     def table(self) -> tables.Table:
         return tables.top_members_table(self.data.top)
 
+    def surfaces(self) -> list[QWidget]:
+        return [self.view.viewport()]
+
     def set_data(self, data: DashboardData) -> None:
         self.view.setRowCount(0)
         super().set_data(data)
@@ -460,6 +496,8 @@ class HeatmapChart(Chart):
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.body.addWidget(self.plot, 1)
         self.body.addWidget(self.legend_box)
+        self.cells = pg.BarGraphItem(x=[0], height=[0], width=1.0, pen=None)
+        self.plot.addItem(self.cells)
         apply_plot_palette(self.plot, self.palette())
 
     def title(self) -> str:
@@ -480,7 +518,7 @@ class HeatmapChart(Chart):
         super().apply_palette(palette)
 
     def set_data(self, data: DashboardData) -> None:
-        self.plot.getPlotItem().clear()
+        self.cells.hide()
         super().set_data(data)
 
     def draw(self) -> None:
@@ -496,8 +534,8 @@ class HeatmapChart(Chart):
                 ys.append(day)
                 brushes.append(QColor.fromRgbF(*[lo + (hi - lo) * share for lo, hi in
                                                  zip(low.getRgbF()[:3], high.getRgbF()[:3], strict=True)]))
-        self.plot.addItem(pg.BarGraphItem(x=xs, y0=ys, height=[0.94] * len(xs), width=0.94, brushes=brushes,
-                                          pen=None))
+        self.cells.setOpts(x=xs, y0=ys, height=[0.94] * len(xs), width=0.94, brushes=brushes, pen=None)
+        self.cells.show()
         item = self.plot.getPlotItem()
         item.setXRange(0, 24, padding=0.01)
         item.setYRange(0, 7, padding=0.01)

@@ -16,9 +16,15 @@ EXPORT_PNG, EXPORT_SVG, EXPORT_CSV, EXPORT_COPY = "png", "svg", "csv", "copy"
 
 
 class ChartPanel(QFrame):
-    """Shows one ``Chart``; its export menu asks the tab (which knows the data) to export."""
+    """Shows one ``Chart``; its export menu asks the tab (which knows the data) to export.
+
+    Its height does not follow its content (the tab gives it one), so a
+    longer legend or note takes room from the chart inside the panel instead
+    of moving every other panel on the page.
+    """
 
     export_requested = Signal(object, str)  # (panel, one of EXPORT_*)
+    painted = Signal()  # the chart or its message was painted since its data was last set
 
     def __init__(self, chart: Chart, parent=None, *, with_menu: bool = True):
         super().__init__(parent)
@@ -63,6 +69,12 @@ class ChartPanel(QFrame):
         layout.addWidget(self.hover)
         self.title.setText(chart.title())
         self.show_message(tr("Loading…"))
+        self._awaiting_paint = False
+        for surface in (self.message, *chart.surfaces()):
+            surface.installEventFilter(self)
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
     def set_data(self, data: DashboardData) -> None:
         self.chart.set_data(data)
@@ -71,10 +83,23 @@ class ChartPanel(QFrame):
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.hover.clear()
+        self._awaiting_paint = True
         if self.chart.is_empty():
             self.show_message(self.chart.empty_text())
+            self.message.update()  # painted even when the same message stays
         else:
             self.stack.setCurrentIndex(PAGE_CHART)
+
+    @property
+    def on_screen(self) -> bool:
+        """Whether any of the panel can be seen now (a panel scrolled away or on a hidden tab is not)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def eventFilter(self, watched, event: QEvent) -> bool:
+        if self._awaiting_paint and event.type() == QEvent.Type.Paint and watched.isVisible():
+            self._awaiting_paint = False
+            self.painted.emit()
+        return False
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

@@ -17,6 +17,20 @@ LABEL_SPACING = 1.5  # a tick label's width, plus half again between neighbours
 TICK_LENGTH = 5
 Y_HEADROOM = 1.08
 HIGHLIGHT_ALPHA = 45
+AXIS_PADDING = 4
+
+
+def fit_count_axis(axis: pg.AxisItem, top: float, metrics: QFontMetrics) -> None:
+    """Whole-number ticks up to ``top``, and the axis as wide as its longest label, set before it is painted.
+
+    Left to itself pyqtgraph learns the width while painting, then lays the
+    plot out and paints it a second time.
+    """
+    step = nice_step(max(top, 1))
+    axis.setTickSpacing(step, step)
+    ticks = [step * i for i in range(int(max(top, 1) * Y_HEADROOM // step) + 1)]
+    widest = max(metrics.horizontalAdvance(label) for label in axis.tickStrings(ticks, 1, step))
+    axis.setWidth(widest + axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"]) + AXIS_PADDING)
 
 
 class BucketPlot(pg.PlotWidget):
@@ -46,6 +60,7 @@ class BucketPlot(pg.PlotWidget):
         self._highlight.setZValue(-1)
         self._highlight.hide()
         item.addItem(self._highlight)
+        self._bars: list[pg.BarGraphItem] = []
         self.apply_palette(self.palette())
 
     def apply_palette(self, palette: QPalette) -> None:
@@ -54,11 +69,27 @@ class BucketPlot(pg.PlotWidget):
         colour.setAlpha(HIGHLIGHT_ALPHA)
         self._highlight.setOpts(brush=colour)
 
+    def bars(self, index: int) -> pg.BarGraphItem:
+        """The ``index``-th series of bars, kept from one drawing to the next and given new numbers.
+
+        Reusing the items instead of making new ones each time keeps a redraw
+        short and leaves nothing for the garbage collector to sweep.
+        """
+        while len(self._bars) <= index:
+            bars = pg.BarGraphItem(x=[0], height=[0], width=1.0, pen=None)
+            self._bars.append(bars)
+            self.getPlotItem().addItem(bars)
+        self._bars[index].show()
+        return self._bars[index]
+
     def clear_items(self) -> None:
         item = self.getPlotItem()
+        kept = [self._highlight, *self._bars]
         for child in list(item.items):
-            if child is not self._highlight:
+            if not any(child is k for k in kept):
                 item.removeItem(child)
+        for bars in self._bars:
+            bars.hide()
         self._set_hovered(-1)
 
     def set_buckets(self, buckets: list[Bucket], top: float) -> None:
@@ -66,8 +97,7 @@ class BucketPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setXRange(-0.5, len(buckets) - 0.5, padding=0.01)
         item.setYRange(0, max(top, 1) * Y_HEADROOM, padding=0)
-        step = nice_step(max(top, 1))
-        item.getAxis("left").setTickSpacing(step, step)
+        fit_count_axis(item.getAxis("left"), top, QFontMetrics(self.font()))
         self.update_ticks()
 
     @Slot()

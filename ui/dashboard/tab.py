@@ -8,6 +8,7 @@ draws and exports.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,14 +35,15 @@ from PySide6.QtWidgets import (
 
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.dashboard import tables
-from ahoy_desktop.dashboard.periods import RANGE_24H, RANGE_30D, RANGE_ALL, RANGE_CUSTOM, RANGES, local_date, period_for
-from ahoy_desktop.dashboard.queries import DashboardData, Figure, Scope, earliest_time, load_dashboard
+from ahoy_desktop.dashboard.periods import RANGE_24H, RANGE_30D, RANGE_ALL, RANGE_CUSTOM, RANGES, local_date
+from ahoy_desktop.dashboard.queries import DashboardData, Figure
+from ahoy_desktop.dashboard.service import CountRequest
 from ahoy_desktop.db.models import Account
 
-from ..background import BackgroundQuery
 from ..context import AppContext
 from . import export
 from .charts import CHART_TYPES, TopMembersChart
+from .counting import DashboardCounter
 from .panel import EXPORT_COPY, EXPORT_CSV, EXPORT_PNG, EXPORT_SVG, ChartPanel
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,10 @@ log = logging.getLogger(__name__)
 DAY_CHECK_MS = 60_000
 PAGE_NO_ACCOUNT, PAGE_DASHBOARD = 0, 1
 FIGURE_SCALE = 1.6
-CHART_MIN_HEIGHT = 320
+CHART_MIN_HEIGHT = 340
+CHART_LINES = 20  # a panel's height in lines of text, so larger fonts get taller charts
+PAINT_WAIT_MS = 250  # the longest the next chart waits for the one before to be painted
+AFTER_PAINT_MS = 2  # then a moment more, so the window answers in between
 
 
 class FigureCard(QFrame):
@@ -101,16 +106,31 @@ class ImageSizeDialog(QDialog):
 
 
 class DashboardTab(QWidget):
+    """The summary and the charts for the chosen range and account.
+
+    Counting runs in a process of its own (``DashboardCounter``); a newer
+    choice stops the count running for an older one. The charts are drawn
+    one per turn of the event loop, each after the one before has been
+    painted, so the window keeps answering while a large result is drawn.
+    """
+
     sample_requested = Signal()
+    charts_drawn = Signal()  # every chart shows the data that came last
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.data: DashboardData | None = None
         self._today: date | None = None
-        self._query = BackgroundQuery(self)
-        self._query.finished.connect(self._show)
-        self._query.failed.connect(self._show_failure)
+        self._counter = DashboardCounter(self)
+        self._counter.finished.connect(self._show)
+        self._counter.failed.connect(self._show_failure)
+        self._to_draw: list[ChartPanel] = []
+        self._painting: ChartPanel | None = None  # drawn; the next waits until the window has painted it
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.timeout.connect(self._draw_next)
+        self._after_data: list[Callable[[], None]] = []
         self._build()
         context.workspace_opened.connect(self.refresh)
         context.workspace_closing.connect(self._workspace_closing)
@@ -168,9 +188,13 @@ class DashboardTab(QWidget):
 
         self.panels = [ChartPanel(chart_type()) for chart_type in CHART_TYPES]
         grid = QGridLayout()
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        height = max(CHART_MIN_HEIGHT, self.fontMetrics().lineSpacing() * CHART_LINES)
         for index, panel in enumerate(self.panels):
-            panel.setMinimumHeight(CHART_MIN_HEIGHT)
+            panel.setFixedHeight(height)
             panel.export_requested.connect(self._export_chart)
+            panel.painted.connect(self._panel_painted)
             grid.addWidget(panel, index // 2, index % 2)
             if isinstance(panel.chart, TopMembersChart):
                 panel.chart.open_member.connect(self.context.open_member_requested)
@@ -272,10 +296,11 @@ class DashboardTab(QWidget):
 
     @property
     def loading(self) -> bool:
-        return self._query.busy
+        """Counting, or drawing what was counted."""
+        return self._counter.busy or bool(self._to_draw)
 
     def refresh(self) -> None:
-        """Count again on the worker thread; the charts update when the answer comes."""
+        """Count again in the counting process; the charts update when the answer comes."""
         if self.context.session is None:
             self.data = None
             self.pages.setCurrentIndex(PAGE_NO_ACCOUNT)
@@ -285,17 +310,16 @@ class DashboardTab(QWidget):
         self._today = local_date(now)
         choice, account_id, custom = self.scope_request()
         self.status.setText(self.tr("Counting…"))
-
-        def work() -> DashboardData:
-            period = period_for(choice, now, earliest=earliest_time(), custom=custom)
-            return load_dashboard(Scope(period, account_id))
-
-        self._query.run(work)
+        self._stop_drawing()  # what is left to draw is for a choice no longer wanted
+        self._counter.run(CountRequest(str(self.context.session.path), choice, now, account_id, custom))
 
     def shutdown(self, msecs: int = -1) -> bool:
-        """Wait for any count still running (before closing the window, or in tests)."""
+        """Wait for any count still running, then end the counting process (closing the window, or tests)."""
         self._day_timer.stop()
-        return self._query.wait(msecs)
+        self._stop_drawing()
+        done = self._counter.wait(msecs)
+        self._counter.close()
+        return done
 
     @Slot(object)
     def _on_changed(self, changes: Changes) -> None:
@@ -305,8 +329,10 @@ class DashboardTab(QWidget):
 
     @Slot()
     def _workspace_closing(self) -> None:
-        self._query.cancel()
-        self._query.wait()
+        self._counter.cancel()
+        self._stop_drawing()
+        self._counter.close()  # its connection must not outlive the file
+        self._after_data.clear()
         self.data = None
 
     @Slot()
@@ -325,15 +351,61 @@ class DashboardTab(QWidget):
         self.status.clear()
         if not data.has_account:
             self.pages.setCurrentIndex(PAGE_NO_ACCOUNT)
+        else:
+            self.pages.setCurrentIndex(PAGE_DASHBOARD)
+            self._show_summary()
+            self._to_draw = list(self.panels)
+            self._draw_timer.start(0)
+        waiting, self._after_data = self._after_data, []
+        for then in waiting:
+            then()
+
+    @Slot()
+    def _draw_next(self) -> None:
+        """Draw one chart; the next waits until this one is painted, so no turn of the loop does both."""
+        self._painting = None
+        if not self._to_draw:
             return
-        self.pages.setCurrentIndex(PAGE_DASHBOARD)
-        self._show_summary()
-        for panel in self.panels:
-            panel.set_data(data)
+        panel = self._to_draw.pop(0)
+        panel.set_data(self.data)
+        if not self._to_draw:
+            self.charts_drawn.emit()
+        elif panel.on_screen:
+            self._painting = panel
+            self._draw_timer.start(PAINT_WAIT_MS)  # in case no paint comes
+        else:
+            self._draw_timer.start(0)
+
+    @Slot()
+    def _panel_painted(self) -> None:
+        if self.sender() is self._painting:
+            self._painting = None
+            self._draw_timer.start(AFTER_PAINT_MS)
+
+    def _stop_drawing(self) -> None:
+        self._draw_timer.stop()
+        self._to_draw = []
+        self._painting = None
 
     @Slot(str)
     def _show_failure(self, message: str) -> None:
         self.status.setText(self.tr("The dashboard could not be counted: {message}").format(message=message))
+        if self._after_data:
+            self._after_data.clear()
+            QMessageBox.warning(self, self.tr("Export failed"), self.tr(
+                "Nothing was exported: the dashboard could not be counted ({message}).").format(message=message))
+
+    def _when_counted(self, then: Callable[[], None]) -> bool:
+        """True when the numbers are here; else run ``then`` once they come, and say so."""
+        if self.data is not None:
+            return True
+        if self.context.session is None or not self._counter.busy:
+            QMessageBox.information(self, self.tr("Nothing to export"),
+                                    self.tr("The dashboard has no numbers to export yet."))
+            return False
+        self._after_data.append(then)
+        self.status.setText(self.tr("Counting… the export follows when it is done."))
+        return False
 
     def range_text(self) -> str:
         """The range as words, for the report and the summary."""
@@ -380,7 +452,7 @@ class DashboardTab(QWidget):
 
     @Slot(object, str)
     def _export_chart(self, panel: ChartPanel, kind: str) -> None:
-        if self.data is None:
+        if not self._when_counted(lambda: self._export_chart(panel, kind)):
             return
         chart_type = type(panel.chart)
         name = panel.chart.key.replace("_", "-")
@@ -416,12 +488,12 @@ class DashboardTab(QWidget):
 
     @Slot()
     def export_report(self, path: str | None = None) -> None:
-        if self.data is None:
-            return
         if not path:
             path = self._ask_path("dashboard", "pdf", self.tr("PDF documents (*.pdf)"))
             if not path:
                 return
+        if not self._when_counted(lambda: self.export_report(path)):
+            return
         session = self.context.session
         workspace = Path(session.path).name if session is not None else ""
         try:
