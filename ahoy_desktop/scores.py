@@ -106,28 +106,77 @@ def is_automatic() -> bool:
     return get_info(SETUP_KEY, "automatic") == "automatic"
 
 
-def save_setup(setup: ScoringSetup, *, by_user: bool = True) -> list[str]:
-    """Store a setup (validated first); stages keep their ids where their name is kept. Returns warnings."""
+def save_setup(setup: ScoringSetup, *, by_user: bool = True, now: datetime | None = None) -> list[str]:
+    """Store a setup (validated first) and return its warnings.
+
+    A stage keeps its row when it is edited, even renamed (matched by id,
+    else by name), so its members keep it. Renaming or deleting a stage is
+    written into the stage history as a setup change for each of its members
+    (at ``now``, by default when the scores were last current), so that the
+    history keeps adding up to the members who hold each stage.
+    """
     warnings = validate(setup)
     with write_transaction(database_proxy):
         EventPoints.delete().execute()
         EventPoints.insert_many([{"kind": k, "points": p, "tracked": k in setup.tracked}
                                  for k, p in setup.points.items()]).execute()
-        existing = {s.name.lower(): s for s in Stage.select()}
+        existing = {s.id: s for s in Stage.select()}
+        rows = _match_stages(setup.stages, existing)
+        at = _history_time(now)
         keep = set()
-        for stage in setup.stages:
-            row = existing.get(stage.name.strip().lower())
+        for stage, row in zip(setup.stages, rows, strict=True):
             values = {"name": stage.name.strip(), "colour": stage.colour, "min_points": stage.min_points,
                       "max_points": stage.max_points}
             if row is None:
                 row = Stage.create(**values)
             else:
+                if row.name != values["name"]:
+                    _record_stage_edit(row.id, row.name, row.id, values["name"], at)
                 Stage.update(values).where(Stage.id == row.id).execute()
             keep.add(row.id)
+        for stage_id in set(existing) - keep:
+            _record_stage_edit(stage_id, existing[stage_id].name, None, "", at)  # its members are left without one
         gone = Stage.delete()
         (gone.where(Stage.id.not_in(keep)) if keep else gone).execute()
         set_info(SETUP_KEY, "user" if by_user else "automatic")
     return warnings
+
+
+def _match_stages(stages: list[StageDef], existing: dict[int, Stage]) -> list[Stage | None]:
+    """The stored row each stage of a new setup continues: by id first, then by name; None for a new one."""
+    rows: list[Stage | None] = [existing.get(s.id) if s.id is not None else None for s in stages]
+    taken = {row.id for row in rows if row is not None}
+    by_name = {row.name.strip().lower(): row for row in existing.values()}
+    for index, stage in enumerate(stages):
+        if rows[index] is None:
+            row = by_name.get(stage.name.strip().lower())
+            if row is not None and row.id not in taken:
+                rows[index] = row
+                taken.add(row.id)
+    return rows
+
+
+def _history_time(now: datetime | None) -> datetime | None:
+    """When a setup edit enters the stage history: never before a change already recorded."""
+    db = database_proxy.obj
+    latest = db.execute_sql('SELECT MAX("at") FROM "stage_change"').fetchone()[0]
+    as_of = get_info(SCORES_AS_OF_KEY)
+    moments = [Activity.occurred_at.python_value(t) for t in (latest, as_of) if t]
+    if now is not None:
+        moments.append(now)
+    return max(moments, default=None)
+
+
+def _record_stage_edit(stage_id: int, old_name: str, new_id: int | None, new_name: str, at: datetime | None) -> None:
+    """Every member in stage ``stage_id`` moves from ``old_name`` to ``new_name``, caused by the setup."""
+    if at is None:  # no score was ever computed: nobody holds a stage
+        return
+    db = database_proxy.obj
+    p = db.param
+    db.execute_sql(
+        f'INSERT INTO "stage_change" ("member_id", "from_stage_id", "to_stage_id", "from_name", "to_name", "at", '
+        f'"cause") SELECT "member_id", {p}, {p}, {p}, {p}, {p}, {p} FROM "member_score" WHERE "stage_id" = {p}',
+        [stage_id, new_id, old_name, new_name, Activity.occurred_at.db_value(at), SETUP, stage_id])
 
 
 # -- computing ---------------------------------------------------------------
@@ -379,7 +428,7 @@ def refresh_automatic_setup(now: datetime) -> bool:
             == [(s.name, s.min_points, s.max_points) for s in proposal.stages])
     if same:
         return False
-    save_setup(proposal, by_user=False)
+    save_setup(proposal, by_user=False, now=now)
     return True
 
 

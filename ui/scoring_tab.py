@@ -416,7 +416,7 @@ class ScoringTab(QWidget):
         if self._thread is not None:
             return
         try:
-            save_setup(setup, by_user=True)
+            save_setup(setup, by_user=True, now=self.context.clock.now())
         except ScoringError as exc:
             self._show_status(str(exc))
             return
