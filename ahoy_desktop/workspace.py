@@ -256,8 +256,11 @@ def _retry_revocations(store: TokenStore) -> None:
 
 
 def update_scores_after(report: SyncReport, now) -> None:
-    """Scores follow the new activity; the automatic setup follows it too until the user has their own."""
+    """Scores follow the new activity; the automatic setup follows it too until the user has their own.
+
+    The new activity is scored under the setup it came in under first, so
+    only what the new setup itself changes is recorded as a setup move.
+    """
+    scores.update_scores(now)
     if scores.refresh_automatic_setup(now):
         scores.recompute_all(now, cause=scores.SETUP)
-    else:
-        scores.update_scores(now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from peewee import fn
 
 from ahoy_desktop import scores
 from ahoy_desktop.accounts import active_accounts
@@ -181,3 +182,45 @@ def test_recompute_all_in_chunks_reports_progress_and_equals_one_pass(history, c
     assert {m.id: score(m) for m in Member.select()} == chunked == {history["ada"].id: (11, "Champion"),
                                                                     history["bo"].id: (5, "Regular")}
     assert seen[0] == (1, 2) and seen[-1] == (2, 2)
+
+
+def _stages_under(setup: ScoringSetup, now) -> dict[int, str]:
+    """Each member's stage under ``setup`` at ``now``, straight from the activities."""
+    start, end = scores._window(now)
+    points = setup.tracked_points()
+    totals: dict[int, int] = {}
+    for member_id, kind in Activity.select(Activity.member, Activity.kind).where(
+            (Activity.occurred_at > start) & (Activity.occurred_at <= end)).tuples():
+        totals[member_id] = totals.get(member_id, 0) + points.get(kind, 0)
+    return {m: next((s.name for s in setup.stages if s.holds(t)), "") for m, t in totals.items()}
+
+
+def test_a_sync_that_refreshes_the_automatic_setup_calls_only_the_setups_own_difference_a_setup_move(
+        synced_sample_context):
+    context = synced_sample_context
+    account = active_accounts()[0]
+    refreshed = 0
+    for _sync in range(4):
+        context.clock.advance(timedelta(days=2))
+        old = scores.load_setup()
+        before = {s.member_id: (s.stage.name if s.stage else "") for s in MemberScore.select()}
+        last_change = StageChange.select(fn.MAX(StageChange.id)).scalar() or 0
+        assert sync_account(account, context.session.host, context.clock).outcome == "ok"
+        new = scores.load_setup()
+        if [(s.name, s.min_points, s.max_points) for s in new.stages] == \
+                [(s.name, s.min_points, s.max_points) for s in old.stages] and new.points == old.points:
+            continue
+        refreshed += 1
+        now = context.clock.now()
+        under_old, under_new = _stages_under(old, now), _stages_under(new, now)
+        changes = list(StageChange.select().where(StageChange.id > last_change))
+        moved_by_members = {c.member_id: c.to_name for c in changes if c.cause != scores.SETUP}
+        moved_by_setup = {c.member_id: (c.from_name, c.to_name) for c in changes if c.cause == scores.SETUP}
+        members = set(before) | set(under_old) | set(under_new)
+        # What the new activity did under the setup it came in under is member movement…
+        assert moved_by_members == {m: under_old.get(m, "") for m in members
+                                    if before.get(m, "") != under_old.get(m, "")}
+        # …and only what the new setup then changes is a setup move.
+        assert moved_by_setup == {m: (under_old.get(m, ""), under_new.get(m, "")) for m in members
+                                  if under_old.get(m, "") != under_new.get(m, "")}
+    assert refreshed, "no sync refreshed the automatic setup: nothing was checked"
