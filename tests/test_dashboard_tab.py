@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import timedelta
 
 import pytest
+from peewee import fn
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.dashboard import tables
-from ahoy_desktop.db.models import Account, Activity, Member
+from ahoy_desktop.db.models import Account, Activity, Member, MemberScore
 
 CHART_KEYS = {"growth", "followers", "activity", "stages", "top_members", "heatmap"}
 
@@ -49,31 +51,93 @@ def in_range(period, account_id=None):
     return query.where(Activity.account == account_id) if account_id else query
 
 
+def stack_tops(plot) -> list[float]:
+    """The height each bar of a bar chart reaches on screen: the top of its stack of visible bars."""
+    tops = [0.0] * len(plot.buckets)
+    for bars in plot._bars:
+        if bars.isVisible():
+            for x, bottom, height in zip(bars.opts["x"], bars.opts["y0"], bars.opts["height"], strict=True):
+                tops[int(x)] = max(tops[int(x)], bottom + height)
+    return tops
+
+
+def in_bucket(bucket, account_id=None):
+    query = Activity.select().where((Activity.occurred_at >= bucket.start) & (Activity.occurred_at < bucket.end))
+    return query.where(Activity.account == account_id) if account_id else query
+
+
+def first_activities(account_id=None) -> list:
+    query = Activity.select(fn.MIN(Activity.occurred_at)).group_by(Activity.member)
+    if account_id:
+        query = query.where(Activity.account == account_id)
+    return [Activity.occurred_at.python_value(first) for (first,) in query.tuples()]
+
+
+def assert_charts_show_the_database(tab) -> None:
+    """What each chart draws, bar by bar and row by row, is what the database holds for the range."""
+    from ui.dashboard.charts import ROLE_MEMBER_ID
+
+    account_id = tab.data.scope.account_id
+    period = tab.data.scope.period
+    activity = tab.panel("activity").chart.plot
+    assert activity.buckets == tab.data.activity.buckets
+    assert stack_tops(activity) == [in_bucket(b, account_id).count() for b in activity.buckets]
+    assert tab.cards["activities"].value.text().replace(",", "") == str(in_range(period, account_id).count())
+
+    growth = tab.panel("growth").chart
+    firsts = first_activities(account_id)
+    assert stack_tops(growth.plot) == [sum(1 for f in firsts if b.start <= f < b.end) for b in growth.plot.buckets]
+    assert list(growth.total_line.yData)[-1] == sum(1 for f in firsts if f < period.end)
+
+    view = tab.panel("top_members").chart.view
+    counts = dict(in_range(period, account_id).select(Activity.member, fn.COUNT(Activity.id))
+                  .group_by(Activity.member).tuples())
+    shown = [(view.item(r, 0).data(ROLE_MEMBER_ID), int(view.item(r, 2).text().replace(",", "")))
+             for r in range(view.rowCount())]
+    assert shown and all(counts[member] == n for member, n in shown)
+    assert [n for _m, n in shown] == sorted(counts.values(), reverse=True)[:len(shown)]
+
+    heatmap = tab.panel("heatmap").chart
+    dated = in_range(period, account_id).where(Activity.estimated == False).count()  # noqa: E712
+    cells = [heatmap.describe_cell(day, hour) for day in range(7) for hour in range(24)]
+    assert sum(int(text.rsplit(": ", 1)[1].split()[0].replace(",", "")) for text in cells) == dated
+
+    stages = tab.panel("stages").chart.plot
+    assert stack_tops(stages)[-1] == MemberScore.select().where(MemberScore.stage.is_null(False)).count()
+
+
 def test_every_chart_shows_the_sample_and_follows_range_and_account(synced_sample_context, make_tab, qtbot):
-    tab = make_tab(synced_sample_context)
+    context = synced_sample_context
+    other = Account.create(x_user_id="2", username="other", credential_kind="sandbox",
+                           connected_at=context.clock.now() - timedelta(days=5))
+    member = Member.select().first()
+    for n in range(3):
+        Activity.create(account=other, member=member, kind="reply", post_id=f"other-{n}", dedup_key=f"other:{n}",
+                        occurred_at=context.clock.now() - timedelta(days=n, hours=2))
+    tab = make_tab(context)
     assert {p.chart.key for p in tab.panels} == CHART_KEYS
     assert all(p.showing_chart for p in tab.panels if p.chart.key != "followers")
-    period = tab.data.scope.period
-    assert tab.data.activity.total == in_range(period).count() > 0
-    assert tab.cards["activities"].value.text().replace(",", "") == str(in_range(period).count())
+    assert in_range(tab.data.scope.period).count() > 0
+    assert_charts_show_the_database(tab)
 
     wait_for(tab, qtbot, lambda: tab.set_range("7d"))
-    week = tab.data.scope.period
-    assert len(tab.data.activity.buckets) == 7
-    assert all(p.chart.data is tab.data for p in tab.panels)
-    assert tab.data.activity.total == in_range(week).count()
+    assert len(tab.panel("activity").chart.plot.buckets) == 7
+    assert_charts_show_the_database(tab)
 
     wait_for(tab, qtbot, lambda: tab.set_range("24h"))
-    assert len(tab.data.activity.buckets) == 24 and tab.data.scope.period.unit == "hour"
+    assert len(tab.panel("activity").chart.plot.buckets) == 24 and tab.data.scope.period.unit == "hour"
+    assert_charts_show_the_database(tab)
 
     wait_for(tab, qtbot, lambda: tab.set_range("12m"))
     assert tab.data.scope.period.unit == "week"
+    assert_charts_show_the_database(tab)
 
     account = active_accounts()[0]
+    everyone = in_range(tab.data.scope.period).count()
     wait_for(tab, qtbot, lambda: tab.set_account(account.id))
     assert tab.data.scope.account_id == account.id
-    assert all(p.chart.data is tab.data for p in tab.panels)
-    assert tab.data.activity.total == in_range(tab.data.scope.period, account.id).count()
+    assert in_range(tab.data.scope.period, account.id).count() < everyone
+    assert_charts_show_the_database(tab)
 
 
 def test_quick_range_changes_draw_only_the_last_choice(synced_sample_context, make_tab, qtbot):
@@ -222,14 +286,33 @@ def test_png_has_the_requested_size_and_is_not_blank(synced_context, make_tab, t
     assert hidden.width() == 600 and distinct_colours(hidden) > 3
 
 
+def svg_bars(root) -> list[tuple[float, float]]:
+    """(left, right) on the page of every bar with a height, drawn in one of the kinds' colours or their hatch."""
+    from ui.dashboard.style import KIND_COLOURS
+
+    colours = {c.lower() for c in KIND_COLOURS.values()}
+    bars = []
+    for group in root.iter():
+        fill = (group.get("fill") or "").lower()
+        matrix = group.get("transform") or ""
+        if not matrix.startswith("matrix(") or not (fill in colours or fill.startswith("url(#fillpattern")):
+            continue
+        scale_x, _b, _c, _d, shift_x, _f = (float(v) for v in matrix[7:-1].split(","))
+        for rect in group:
+            if rect.tag.endswith("rect") and float(rect.get("height")) > 0:
+                left = float(rect.get("x"))
+                bars.append((scale_x * left + shift_x, scale_x * (left + float(rect.get("width"))) + shift_x))
+    return bars
+
+
 def test_svg_parses_and_keeps_hourly_bars_apart(synced_sample_context, make_tab, qtbot, tmp_path):
     from ui.dashboard import export
     from ui.dashboard.charts import ActivityChart
 
     tab = make_tab(synced_sample_context)
     wait_for(tab, qtbot, lambda: tab.set_range("24h"))
-    busy_hours = sum(1 for i in range(24) if tab.data.activity.bucket_total(i))
-    assert busy_hours >= 3
+    busy = [i for i in range(24) if tab.data.activity.bucket_total(i)]
+    assert len(busy) >= 3
     path = tmp_path / "activity.svg"
 
     export.save_svg(path, ActivityChart, tab.data)
@@ -238,9 +321,12 @@ def test_svg_parses_and_keeps_hourly_bars_apart(synced_sample_context, make_tab,
     assert root.tag.endswith("svg")
     text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
     assert "Activities over time" in text
-    # Each hour with activity is its own bar: as many distinct bar positions as busy hours, or more.
-    shapes = [e for e in root.iter() if e.tag.endswith(("path", "rect", "polygon"))]
-    assert len(shapes) >= busy_hours
+    # Each busy hour is a bar of its own: one position per busy hour, in order, and none overlapping.
+    positions = sorted({(round(left, 1), round(right, 1)) for left, right in svg_bars(root)})
+    assert len(positions) == len(busy)
+    assert all(right < next_left for (_l, right), (next_left, _r) in zip(positions, positions[1:], strict=False))
+    spacing = (positions[-1][0] - positions[0][0]) / (busy[-1] - busy[0])
+    assert [round((left - positions[0][0]) / spacing) + busy[0] for left, _r in positions] == busy
 
 
 def test_an_empty_chart_exports_with_its_message(app_context, make_tab, tmp_path):
@@ -271,8 +357,20 @@ def test_copy_image_puts_the_chart_on_the_clipboard(synced_context, make_tab):
     assert QGuiApplication.clipboard().image().width() == export.DEFAULT_WIDTH * export.DEFAULT_SCALE
 
 
-def test_pdf_report_has_the_summary_and_every_chart(synced_sample_context, make_tab, tmp_path):
+PDF_DRAWING = re.compile(rb"(?<![A-Za-z])(re|m|l|c|f\*?|S|B\*?|Tj|TJ|Do)(?![A-Za-z])")
+
+
+def pdf_drawing(path) -> list[Counter]:
+    """What each page of a PDF draws: its path, fill, text and image operators, counted."""
     from pypdf import PdfReader
+
+    return [Counter(PDF_DRAWING.findall(page.get_contents().get_data())) for page in PdfReader(str(path)).pages]
+
+
+def test_pdf_report_has_the_summary_and_every_chart(synced_sample_context, make_tab, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from ui.dashboard.charts import CHART_TYPES
 
     tab = make_tab(synced_sample_context)
     path = tmp_path / "report.pdf"
@@ -286,6 +384,17 @@ def test_pdf_report_has_the_summary_and_every_chart(synced_sample_context, make_
         assert title in text
     assert "Last 30 days" in text and "sample" in text.lower()
     assert len(reader.pages) >= 3
+    drawn = pdf_drawing(path)
+    tab.export_report(str(tmp_path / "again.pdf"))
+    assert pdf_drawing(tmp_path / "again.pdf") == drawn  # the same report draws the same
+    # Each chart's own drawing is in the report: without it the report draws something else.
+    shown = [t for t in CHART_TYPES if tab.panel(t.key).showing_chart]
+    assert len(shown) >= 5
+    for chart_type in shown:
+        with monkeypatch.context() as patch:
+            patch.setattr(chart_type, "draw", lambda self: None)
+            tab.export_report(str(tmp_path / f"without-{chart_type.key}.pdf"))
+        assert pdf_drawing(tmp_path / f"without-{chart_type.key}.pdf") != drawn, chart_type.key
 
 
 def test_csv_export_of_a_chart_adds_up_to_the_database(synced_sample_context, make_tab, tmp_path):
