@@ -67,8 +67,14 @@ def top_members_table(members: list[TopMember]) -> Table:
     return ["name", "handle", "activities_in_range", "score_30_days", "stage"], rows
 
 
+HEATMAP_LEFT_OUT = "not placed: likes and retweets whose time is estimated"
+
+
 def heatmap_table(heatmap: Heatmap) -> Table:
-    return ["weekday", *[f"{h:02d}" for h in range(24)]], [[WEEKDAYS[d], *heatmap.counts[d]] for d in range(7)]
+    """Weekdays by hour, each with its total, then a row for what has no hour: the totals add up to the range."""
+    rows = [[WEEKDAYS[d], *heatmap.counts[d], sum(heatmap.counts[d])] for d in range(7)]
+    rows.append([HEATMAP_LEFT_OUT, *[None] * 24, heatmap.left_out])
+    return ["weekday", *[f"{h:02d}" for h in range(24)], "total"], rows
 
 
 def safe_cell(value: object) -> object:

@@ -28,9 +28,17 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Dashboard", text)
 
 
-def tr_n(text: str, count: int) -> str:
-    """A text with a count in it, "%n", in the singular or plural form the language needs."""
-    return QCoreApplication.translate("Dashboard", text, "", count)
+def tr_n(text: str, count: int, one: str) -> str:
+    """A text in the form the language needs for ``count`` (the number itself goes in with ``format``).
+
+    A translation gives each language its own plural forms. English is the
+    source language, so without a translation ``text`` (the plural) would
+    say "1 activities": then ``one``, the English singular, is used for 1.
+    """
+    translated = QCoreApplication.translate("Dashboard", text, "", count)
+    if count == 1 and translated == text:
+        return QCoreApplication.translate("Dashboard", one, "", count)
+    return translated
 
 
 def kind_colour(kind: str, all_kinds: list[str]) -> QColor:
