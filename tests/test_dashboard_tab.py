@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from peewee import fn
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QLocale, QPointF
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from ahoy_desktop.accounts import active_accounts
@@ -241,13 +241,18 @@ def test_a_range_without_data_says_so_in_every_chart(app_context, make_tab, qtbo
 
     assert tab.pages.currentIndex() == 1
     assert all(not p.showing_chart for p in tab.panels)
-    assert tab.panel("activity").message.text() == "No activity in this range"
-    assert tab.panel("growth").message.text() == "No new members in this range"
+    assert all(p.message.text().splitlines()[0] == "No activity in this range" for p in tab.panels)
+    assert tab.panel("followers").message.text().splitlines()[1] == "No follower counts were recorded in it."
 
     Activity.create(account=account, member=member, kind="reply", post_id="2", dedup_key="post:2",
                     occurred_at=app_context.clock.now() - timedelta(hours=1))
     wait_for(tab, qtbot, lambda: app_context.notify(Changes(activities_added=Counter(reply=1))))
     assert tab.panel("activity").showing_chart and tab.data.activity.total == 1
+    assert tab.panel("growth").showing_chart  # the range has activity: the chart says whether anyone joined
+    assert tab.panel("followers").message.text() == "No follower counts recorded in this range"
+    plot = tab.panel("activity").chart.plot
+    plot.hover(len(plot.buckets) - 1)
+    assert tab.panel("activity").hover.text().endswith(": 1 activity · Replies: 1")
 
 
 def test_charts_follow_a_dark_palette(synced_context, make_tab, qtbot):
@@ -406,3 +411,25 @@ def test_csv_export_of_a_chart_adds_up_to_the_database(synced_sample_context, ma
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("period_start,")
     assert sum(int(line.rsplit(",", 1)[1]) for line in lines[1:]) == in_range(tab.data.scope.period).count()
+
+
+def test_the_heatmap_csv_adds_up_to_the_range_and_says_what_it_leaves_out(synced_sample_context, make_tab,
+                                                                           tmp_path):
+    import csv
+
+    tab = make_tab(synced_sample_context)
+    path = tmp_path / "heatmap.csv"
+    tables.write_csv(path, *tab.panel("heatmap").chart.table())
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    period = tab.data.scope.period
+    estimated = in_range(period).where(Activity.estimated == True).count()  # noqa: E712
+    assert 0 < estimated < in_range(period).count()
+    assert [r["weekday"] for r in rows[:7]] == list(tables.WEEKDAYS)
+    assert all(int(r["total"]) == sum(int(r[f"{h:02d}"]) for h in range(24)) for r in rows[:7])
+    assert rows[7]["weekday"] == "not placed: likes and retweets whose time is estimated"
+    assert int(rows[7]["total"]) == estimated and all(rows[7][f"{h:02d}"] == "" for h in range(24))
+    assert sum(int(r["total"]) for r in rows) == in_range(period).count()
+    left_out = QLocale().toString(estimated)
+    assert f"Left out: {left_out} likes and retweets whose time is estimated" in tab.panel("heatmap").note.text()

@@ -62,7 +62,15 @@ class Chart(QWidget):
         return ""
 
     def empty_text(self) -> str:
-        return tr("No activity in this range")
+        """What an empty chart says: that the range has no activity, if so, then why this chart is empty."""
+        quiet = self.data is None or self.data.activity.total == 0
+        lines = [tr("No activity in this range")] if quiet else []
+        detail = self.empty_detail(quiet)
+        return "\n".join([*lines, detail] if detail else lines) or tr("No activity in this range")
+
+    def empty_detail(self, quiet: bool) -> str:
+        """Why this chart has nothing to show beyond a range without activity (``quiet``); "" if nothing more."""
+        return ""
 
     def is_empty(self) -> bool:
         raise NotImplementedError
@@ -187,7 +195,9 @@ class ActivityChart(BucketChart):
 
     def describe(self, index: int) -> str:
         series = self.data.activity
-        lines = [tr_n("{when}: %n activities", series.bucket_total(index)).format(when=self._bucket_name(index))]
+        total = series.bucket_total(index)
+        lines = [tr_n("{when}: {count} activities", total, "{when}: {count} activity").format(
+            when=self._bucket_name(index), count=number(total))]
         for kind in series.kinds():
             if series.dated[index].get(kind):
                 lines.append(f"{kind_label(kind, 2)}: {number(series.dated[index][kind])}")
@@ -228,11 +238,9 @@ class GrowthChart(BucketChart):
                   "or retweet whose time is estimated. People who only followed the account are not counted: "
                   "X gives no follow events.")
 
-    def empty_text(self) -> str:
-        return tr("No new members in this range")
-
     def is_empty(self) -> bool:
-        return self.data is None or self.data.growth.total_new == 0
+        """Shown whenever the range has activity: a flat total says no one joined."""
+        return self.data is None or (self.data.growth.total_new == 0 and self.data.activity.total == 0)
 
     def table(self) -> tables.Table:
         return tables.growth_table(self.data.growth)
@@ -294,8 +302,9 @@ class FollowersChart(Chart):
     def note(self) -> str:
         return tr("As X reported them at each sync.")
 
-    def empty_text(self) -> str:
-        return tr("No follower counts recorded in this range")
+    def empty_detail(self, quiet: bool) -> str:
+        return tr("No follower counts were recorded in it.") if quiet else tr(
+            "No follower counts recorded in this range")
 
     def is_empty(self) -> bool:
         return self.data is None or not any(line.points for line in self.data.followers)
@@ -376,8 +385,8 @@ class StagesChart(BucketChart):
         lines.append(tr("Stages cover every account."))
         return "\n".join(lines)
 
-    def empty_text(self) -> str:
-        return tr("No stage history in this range")
+    def empty_detail(self, quiet: bool) -> str:
+        return tr("No member held a stage in it.") if quiet else tr("No member held a stage in this range")
 
     def is_empty(self) -> bool:
         return self.data is None or not any(self.data.stages.counts)
@@ -504,8 +513,18 @@ class HeatmapChart(Chart):
         return tr("When people interact")
 
     def note(self) -> str:
-        return tr("Activities by weekday and hour, in your local time. Likes and retweets whose time is "
-                  "estimated are left out.")
+        left_out = self.data.heatmap.left_out if self.data is not None else 0
+        if not left_out:
+            return tr("Activities by weekday and hour, in your local time.")
+        return tr_n("Activities by weekday and hour, in your local time. Left out: {count} likes and retweets "
+                    "whose time is estimated, as X does not say when they happened.", left_out,
+                    "Activities by weekday and hour, in your local time. Left out: {count} like or retweet "
+                    "whose time is estimated, as X does not say when it happened.").format(count=number(left_out))
+
+    def empty_detail(self, quiet: bool) -> str:
+        if quiet:
+            return ""
+        return tr("Only likes and retweets whose time is estimated: they cannot be placed by hour.")
 
     def is_empty(self) -> bool:
         return self.data is None or self.data.heatmap.total == 0
@@ -555,8 +574,10 @@ class HeatmapChart(Chart):
 
     def describe_cell(self, day: int, hour: int) -> str:
         name = QLocale().dayName(day + 1, QLocale.FormatType.LongFormat)
-        return tr_n("{day} {start}:00–{end}:00: %n activities", self.data.heatmap.counts[day][hour]).format(
-            day=name, start=f"{hour:02d}", end=f"{(hour + 1) % 24:02d}")
+        count = self.data.heatmap.counts[day][hour]
+        return tr_n("{day} {start}:00–{end}:00: {count} activities", count,
+                    "{day} {start}:00–{end}:00: {count} activity").format(
+            day=name, start=f"{hour:02d}", end=f"{(hour + 1) % 24:02d}", count=number(count))
 
 
 CHART_TYPES: tuple[type[Chart], ...] = (GrowthChart, FollowersChart, ActivityChart, StagesChart, TopMembersChart,
