@@ -177,6 +177,33 @@ def test_without_a_zone_days_follow_the_system_zone(account, member, system_zone
     assert period == days_period(date(2026, 10, 20), date(2026, 10, 30), BERLIN)
 
 
+SANTIAGO = ZoneInfo("America/Santiago")  # on 6 September 2026 clocks jump from 00:00 straight to 01:00
+
+
+@pytest.fixture(params=["given zone", "system zone"])
+def santiago(request, monkeypatch):
+    """Chile's zone, given to the queries or as the system's."""
+    if request.param == "given zone":
+        yield SANTIAGO
+        return
+    monkeypatch.setenv("TZ", "America/Santiago")
+    time.tzset()
+    yield None
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_day_whose_midnight_is_skipped_starts_at_its_first_instant(account, member, santiago):
+    period = days_period(date(2026, 9, 4), date(2026, 9, 8), santiago)
+    days = buckets(period, santiago)
+
+    assert [b.end - b.start for b in days] == [timedelta(hours=h) for h in (24, 24, 23, 24, 24)]
+    assert days[2].start == datetime(2026, 9, 6, 1, tzinfo=SANTIAGO)  # 01:00, the first hour the 6th has
+    add(account, member, datetime(2026, 9, 6, 3, 30, tzinfo=UTC))  # 23:30 on the 5th in Santiago
+    add(account, member, datetime(2026, 9, 6, 4, 30, tzinfo=UTC))  # 01:30 on the 6th
+    assert per_bucket(activity_series(Scope(period, tz=santiago))) == {date(2026, 9, 5): 1, date(2026, 9, 6): 1}
+
+
 # -- the charts' queries --------------------------------------------------------
 
 

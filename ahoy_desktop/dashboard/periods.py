@@ -22,6 +22,7 @@ DAYS_IN_RANGE = {RANGE_7D: 7, RANGE_30D: 30, RANGE_90D: 90, RANGE_12M: 365}
 MAX_DAILY_DAYS = 90
 """Past this many days, charts count per week so bars stay readable."""
 OFFSET_PROBE_STEP = timedelta(hours=6)  # no zone changes offset twice within six hours
+MIDNIGHT_SEARCH = timedelta(hours=3)  # no DST jump is longer
 
 
 def local_date(moment: datetime, tz: tzinfo | None = None) -> date:
@@ -29,20 +30,32 @@ def local_date(moment: datetime, tz: tzinfo | None = None) -> date:
     return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
 
 
+def _in_zone(moment: datetime, tz: tzinfo | None) -> datetime:
+    return moment.astimezone(tz) if tz is not None else moment.astimezone()
+
+
 def local_midnight_utc(day: date, tz: tzinfo | None = None) -> datetime:
     """The UTC instant at which local ``day`` starts.
 
-    Where midnight itself is skipped by a DST jump, this is the first instant
-    of the day that exists.
+    Where midnight itself is skipped by a DST jump (Chile, for one, moves
+    from 00:00 straight to 01:00), this is the first instant of the day that
+    exists. Converting the missing midnight directly would guess an offset,
+    and the system's zone guesses the later one: the day would start an hour
+    early, inside the day before.
     """
     midnight = datetime.combine(day, time())
-    if tz is not None:
-        return midnight.replace(tzinfo=tz).astimezone(UTC)
-    return midnight.astimezone().astimezone(UTC)
+    guess = (midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()).astimezone(UTC)
+    if _in_zone(guess, tz).replace(tzinfo=None) == midnight:
+        return guess
+    low, high = guess - MIDNIGHT_SEARCH, guess + MIDNIGHT_SEARCH  # the day's first instant is in between
+    while high - low > timedelta(microseconds=1):
+        middle = low + (high - low) / 2
+        low, high = (middle, high) if _in_zone(middle, tz).date() < day else (low, middle)
+    return high
 
 
 def utc_offset_minutes(moment: datetime, tz: tzinfo | None = None) -> int:
-    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    local = _in_zone(moment, tz)
     return int(local.utcoffset().total_seconds() // 60)
 
 
