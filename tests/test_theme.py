@@ -118,3 +118,39 @@ def test_nothing_is_clipped_on_a_1080p_screen(scale, theme, tmp_path, _synced_sa
     assert report["screen"] == [1920 // scale, 1080 // scale]
     assert report["window"][0] <= report["screen"][0] and report["window"][1] <= report["screen"][1]
     assert report["problems"] == []
+
+
+def test_the_pdf_report_prints_its_charts_in_the_light_colours_under_a_dark_theme(app, qtbot, synced_sample_context,
+                                                                                  tmp_path):
+    import re
+
+    from pypdf import PdfReader
+
+    from ui.dashboard.tab import DashboardTab
+    from ui.theme import dark_palette, light_palette
+
+    def fills(path) -> set[tuple[float, float, float]]:
+        """Every colour the report fills with, as red, green, blue from 0 to 1."""
+        found = set()
+        for page in PdfReader(str(path)).pages:
+            for rgb in re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) scn", page.get_contents().get_data()):
+                found.add(tuple(round(float(v), 2) for v in rgb))
+        return found
+
+    def rgb(palette, role) -> tuple[float, float, float]:
+        return tuple(round(v, 2) for v in palette.color(role).getRgbF()[:3])
+
+    apply_theme(DARK, app)
+    tab = DashboardTab(synced_sample_context)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: not tab.loading and tab.data is not None)
+    assert is_dark(tab.panels[0].palette())
+
+    tab.export_report(str(tmp_path / "report.pdf"))
+
+    printed = fills(tmp_path / "report.pdf")
+    dark, light = dark_palette(), light_palette()
+    assert rgb(dark, QPalette.ColorRole.Window) not in printed and rgb(dark, QPalette.ColorRole.Base) not in printed
+    assert rgb(light, QPalette.ColorRole.Window) in printed and rgb(light, QPalette.ColorRole.Base) in printed
+    assert tab.shutdown(10_000)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ahoy_desktop.dashboard.queries import DashboardData
 from ahoy_desktop.private_files import make_private
 
+from ..theme import light_palette
 from .charts import Chart
 from .panel import ChartPanel
 
@@ -32,11 +33,17 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("DashboardExport", text)
 
 
-def offscreen_panel(chart_type: type[Chart], data: DashboardData, size: QSize) -> ChartPanel:
-    """A new panel for ``chart_type`` drawn from ``data``, laid out at ``size`` and never put on screen."""
+def offscreen_panel(chart_type: type[Chart], data: DashboardData, size: QSize,
+                    palette: QPalette | None = None) -> ChartPanel:
+    """A new panel for ``chart_type`` drawn from ``data``, laid out at ``size`` and never put on screen.
+
+    In the window's colours, or in ``palette`` (paper wants the light ones).
+    """
     chart = chart_type()
     chart.exporting = True
     panel = ChartPanel(chart, with_menu=False)
+    if palette is not None:
+        panel.setPalette(palette)
     panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     panel.resize(size)
     panel.show()
@@ -46,8 +53,9 @@ def offscreen_panel(chart_type: type[Chart], data: DashboardData, size: QSize) -
     return panel
 
 
-def _render(chart_type: type[Chart], data: DashboardData, size: QSize, painter: QPainter) -> None:
-    panel = offscreen_panel(chart_type, data, size)
+def _render(chart_type: type[Chart], data: DashboardData, size: QSize, painter: QPainter,
+            palette: QPalette | None = None) -> None:
+    panel = offscreen_panel(chart_type, data, size, palette)
     try:
         panel.render(painter, QPoint(0, 0), renderFlags=QWidget.RenderFlag.DrawChildren
                      | QWidget.RenderFlag.DrawWindowBackground)
@@ -102,7 +110,10 @@ def copy_image(chart_type: type[Chart], data: DashboardData) -> None:
 
 def save_pdf_report(path: str | Path, data: DashboardData, chart_types: list[type[Chart]], *, workspace: str,
                     account: str, range_text: str, figures: list[tuple[str, str]]) -> None:
-    """Title, workspace, account, range and summary figures on the first page; then two charts a page."""
+    """Title, workspace, account, range and summary figures on the first page; then two charts a page.
+
+    The charts are drawn in the light colours whatever the window's: a report is read on white paper.
+    """
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
@@ -115,6 +126,7 @@ def save_pdf_report(path: str | Path, data: DashboardData, chart_types: list[typ
         page = writer.pageLayout().paintRectPixels(writer.resolution())
         width = page.width()
         y = _draw_heading(painter, width, workspace, account, range_text, figures)
+        paper = light_palette()
         chart_width = PDF_CHART_WIDTH
         chart_height = round(chart_width * ASPECT)
         scale = width / chart_width
@@ -125,7 +137,7 @@ def save_pdf_report(path: str | Path, data: DashboardData, chart_types: list[typ
             painter.save()
             painter.translate(0, y)
             painter.scale(scale, scale)
-            _render(chart_type, data, QSize(chart_width, chart_height), painter)
+            _render(chart_type, data, QSize(chart_width, chart_height), painter, paper)
             painter.restore()
             y += chart_height * scale + 20
     finally:
