@@ -177,6 +177,22 @@ def test_without_a_zone_days_follow_the_system_zone(account, member, system_zone
     assert period == days_period(date(2026, 10, 20), date(2026, 10, 30), BERLIN)
 
 
+def test_weeks_say_how_many_days_they_hold_so_the_first_and_last_read_as_partial(account, member):
+    period = days_period(date(2026, 1, 7), date(2026, 6, 12), UTC)  # a Wednesday to a Friday, by week
+    weeks = buckets(period, UTC)
+    add(account, member, datetime(2026, 1, 8, tzinfo=UTC))
+
+    assert period.unit == WEEK
+    assert [weeks[0].days, weeks[1].days, weeks[-1].days] == [5, 7, 5]
+    assert weeks[0].last_day == date(2026, 1, 11) and weeks[-1].last_day == date(2026, 6, 12)
+    headers, rows = tables.activity_table(activity_series(Scope(period, tz=UTC)))
+    assert headers[:2] == ["period_start", "days_in_period"]
+    assert rows[0][:2] == ["2026-01-07", 5] and rows[1][:2] == ["2026-01-12", 7] and rows[-1][:2] == ["2026-06-08", 5]
+    assert tables.growth_table(member_growth(Scope(period, tz=UTC)))[0][:2] == ["period_start", "days_in_period"]
+    daily = days_period(date(2026, 1, 7), date(2026, 1, 20), UTC)
+    assert tables.activity_table(activity_series(Scope(daily, tz=UTC)))[0][:2] == ["period_start", "mention"]
+
+
 SANTIAGO = ZoneInfo("America/Santiago")  # on 6 September 2026 clocks jump from 00:00 straight to 01:00
 
 

@@ -202,6 +202,21 @@ def test_hover_shows_exact_counts(synced_context, make_tab, qtbot):
     qtbot.waitUntil(lambda: "Retweets (time estimated): 38" in panel.hover.text())
 
 
+def test_hover_says_when_a_week_is_only_part_of_one(synced_sample_context, make_tab, qtbot):
+    tab = make_tab(synced_sample_context)
+    wait_for(tab, qtbot, lambda: tab.set_range("12m"))
+    buckets = tab.data.activity.buckets
+    first, whole, last = buckets[0], buckets[1], buckets[-1]
+    assert first.days < 7 and whole.days == 7 and last.days < 7  # 2 December 2025, a Tuesday, to 1 December 2026
+    chart = tab.panel("activity").chart
+
+    first_day = QLocale().toString(first.label, QLocale.FormatType.LongFormat)
+    assert chart.describe(0).startswith(f"Part of a week: {first_day}")
+    assert f"({first.days} days)" in chart.describe(0).splitlines()[0]
+    assert chart.describe(1).startswith("Week of ")
+    assert chart.describe(len(buckets) - 1).startswith("Part of a week: ")
+
+
 def test_double_click_on_a_most_active_member_asks_to_open_them(synced_context, make_tab, qtbot):
     tab = make_tab(synced_context)
     view = tab.panel("top_members").chart.view

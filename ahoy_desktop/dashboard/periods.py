@@ -66,6 +66,12 @@ class Bucket:
     start: datetime  # UTC, inclusive
     end: datetime  # UTC, exclusive
     label: datetime | date  # local start: a datetime for hours, a date for days and weeks
+    last_day: date | None = None  # the last local day in it (days and weeks)
+
+    @property
+    def days(self) -> int:
+        """Local days in the bucket: 7 for a whole week, fewer for the first or last week of a range."""
+        return (self.last_day - self.label).days + 1 if self.last_day is not None else 0
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,8 @@ def buckets(period: Period, tz: tzinfo | None = None) -> list[Bucket]:
     if period.unit == WEEK:
         days = [d for i, d in enumerate(days) if i == 0 or d.weekday() == 0]
     ends = [*days[1:], period.last_day + timedelta(days=1)]
-    return [Bucket(local_midnight_utc(d, tz), local_midnight_utc(e, tz), d) for d, e in zip(days, ends, strict=True)]
+    return [Bucket(local_midnight_utc(d, tz), local_midnight_utc(e, tz), d, e - timedelta(days=1))
+            for d, e in zip(days, ends, strict=True)]
 
 
 def offset_segments(start: datetime, end: datetime, tz: tzinfo | None = None) -> list[tuple[datetime, datetime, int]]:

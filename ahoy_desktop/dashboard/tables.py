@@ -2,13 +2,15 @@
 
 Headers are plain English column names: a CSV is read by spreadsheets and
 scripts, which want stable names more than translated ones. Times are local
-ISO 8601 (with their UTC offset for hours), as the charts show them.
+ISO 8601 (with their UTC offset for hours), as the charts show them. Counted
+by week, each row says how many days its week holds: the first and last
+weeks of a range are often partial.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,23 +28,32 @@ def bucket_text(bucket: Bucket) -> str:
     return label.isoformat(timespec="minutes") if isinstance(label, datetime) else label.isoformat()
 
 
+def _period(buckets: list[Bucket]) -> tuple[list[str], Callable[[Bucket], list[object]]]:
+    """The columns naming each row's period: its start, and for weeks the days it holds."""
+    if any(b.days > 1 for b in buckets):
+        return ["period_start", "days_in_period"], lambda b: [bucket_text(b), b.days]
+    return ["period_start"], lambda b: [bucket_text(b)]
+
+
 def activity_table(series: ActivitySeries) -> Table:
     kinds = series.kinds()
     estimated = [k for k in kinds if any(counts.get(k) for counts in series.estimated)]
-    headers = ["period_start", *kinds, *[f"{k}_estimated" for k in estimated], "total"]
+    period, cells = _period(series.buckets)
+    headers = [*period, *kinds, *[f"{k}_estimated" for k in estimated], "total"]
     rows = []
     for index, bucket in enumerate(series.buckets):
         dated = [series.dated[index].get(k, 0) for k in kinds]
         guessed = [series.estimated[index].get(k, 0) for k in estimated]
-        rows.append([bucket_text(bucket), *dated, *guessed, series.bucket_total(index)])
+        rows.append([*cells(bucket), *dated, *guessed, series.bucket_total(index)])
     return headers, rows
 
 
 def growth_table(series: GrowthSeries) -> Table:
-    rows = [[bucket_text(b), new, estimated, running]
+    period, cells = _period(series.buckets)
+    rows = [[*cells(b), new, estimated, running]
             for b, new, estimated, running in zip(series.buckets, series.new, series.new_estimated, series.running,
                                                   strict=True)]
-    return ["period_start", "new_members", "of_which_joined_by_estimated_activity", "total_members"], rows
+    return [*period, "new_members", "of_which_joined_by_estimated_activity", "total_members"], rows
 
 
 def followers_table(lines: list[FollowerLine]) -> Table:

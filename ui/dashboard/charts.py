@@ -144,7 +144,7 @@ class BucketChart(Chart):
         self.hover_text.emit(self.describe(index).replace("\n", " · ") if index >= 0 else "")
 
     def _bucket_name(self, index: int) -> str:
-        return long_label(self.plot.buckets[index].label, self.data.scope.period.unit)
+        return long_label(self.plot.buckets[index], self.data.scope.period.unit)
 
     def _stack(self, layers: list[tuple[str, QColor, bool, list[int]]]) -> None:
         """Stacked bars, bottom layer first: (label, colour, estimated, heights)."""

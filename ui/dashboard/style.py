@@ -10,6 +10,8 @@ from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTim
 from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from ahoy_desktop.dashboard.periods import WEEK, Bucket
+
 # Okabe-Ito colours: told apart by colour-blind readers, legible on light and dark backgrounds.
 KIND_COLOURS = {
     "mention": "#0072B2",
@@ -126,12 +128,19 @@ def short_label(label: date | datetime) -> str:
     return QLocale().toString(qdate(label), tr("d MMM"))
 
 
-def long_label(label: date | datetime, unit: str) -> str:
-    """How a bucket is named in a tooltip."""
+def long_label(bucket: Bucket, unit: str) -> str:
+    """How a bucket is named in a tooltip; the first or last week of a range says when it is only part of one."""
+    label = bucket.label
     if isinstance(label, datetime):
         return QLocale().toString(qdatetime(label), tr("d MMM yyyy, HH:mm"))
     text = QLocale().toString(qdate(label), QLocale.FormatType.LongFormat)
-    return tr("Week of {day}").format(day=text) if unit == "week" else text
+    if unit != WEEK:
+        return text
+    if bucket.days < 7:
+        last = QLocale().toString(qdate(bucket.last_day), QLocale.FormatType.LongFormat)
+        return tr_n("Part of a week: {first} – {last} ({count} days)", bucket.days,
+                    "Part of a week: {first} ({count} day)").format(first=text, last=last, count=bucket.days)
+    return tr("Week of {day}").format(day=text)
 
 
 def number(value: int) -> str:
