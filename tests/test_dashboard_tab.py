@@ -417,6 +417,25 @@ def test_pdf_report_has_the_summary_and_every_chart(synced_sample_context, make_
         assert pdf_drawing(tmp_path / f"without-{chart_type.key}.pdf") != drawn, chart_type.key
 
 
+def test_a_report_asked_for_before_the_numbers_come_is_saved_when_they_do(synced_sample_context, qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    from ui.dashboard.tab import DashboardTab
+
+    tab = DashboardTab(synced_sample_context)
+    qtbot.addWidget(tab)
+    path = tmp_path / "early.pdf"
+    assert tab.data is None and tab.loading
+
+    tab.export_report(str(path))
+
+    assert not path.exists() and "the export follows" in tab.status.text()
+    qtbot.waitUntil(lambda: path.exists(), timeout=20_000)
+    assert "Members by stage" in " ".join(" ".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
+    assert tab.status.text() == ""
+    assert tab.shutdown(10_000)
+
+
 def test_csv_export_of_a_chart_adds_up_to_the_database(synced_sample_context, make_tab, tmp_path):
     tab = make_tab(synced_sample_context)
     headers, rows = tab.panel("activity").chart.table()
