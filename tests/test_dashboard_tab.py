@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from ahoy_desktop.accounts import active_accounts
 from ahoy_desktop.changes import Changes
 from ahoy_desktop.dashboard import tables
-from ahoy_desktop.db.models import Account, Activity, Member, MemberScore
+from ahoy_desktop.db.models import Account, Activity, Member, MemberScore, Stage
 
 CHART_KEYS = {"growth", "followers", "activity", "stages", "top_members", "heatmap"}
 
@@ -53,7 +53,7 @@ def in_range(period, account_id=None):
 
 def stack_tops(plot) -> list[float]:
     """The height each bar of a bar chart reaches on screen: the top of its stack of visible bars."""
-    tops = [0.0] * len(plot.buckets)
+    tops = [0.0] * plot.bar_count
     for bars in plot._bars:
         if bars.isVisible():
             for x, bottom, height in zip(bars.opts["x"], bars.opts["y0"], bars.opts["height"], strict=True):
@@ -102,8 +102,16 @@ def assert_charts_show_the_database(tab) -> None:
     cells = [heatmap.describe_cell(day, hour) for day in range(7) for hour in range(24)]
     assert sum(int(text.rsplit(": ", 1)[1].split()[0].replace(",", "")) for text in cells) == dated
 
-    stages = tab.panel("stages").chart.plot
-    assert stack_tops(stages)[-1] == MemberScore.select().where(MemberScore.stage.is_null(False)).count()
+    stages = tab.panel("stages").chart
+    staged = dict(MemberScore.select(Stage.name, fn.COUNT(MemberScore.member)).join(Stage)
+                  .group_by(Stage.name).tuples())
+    tops = stack_tops(stages.plot)
+    assert len(tops) == len(stages.plot.buckets) + 1  # the range's buckets, then today
+    assert tops[-1] == tops[-2] == sum(staged.values())  # the history adds up to today's split
+    assert stages.describe(len(tops) - 1).splitlines() == ["Today"] + [
+        f"{name}: {QLocale().toString(staged[name])}" for name in tab.data.stages.names if staged.get(name)]
+    headers, rows = stages.table()
+    assert rows[-1] == ["today", *[staged.get(name, 0) for name in headers[1:-1]], None]
 
 
 def test_every_chart_shows_the_sample_and_follows_range_and_account(synced_sample_context, make_tab, qtbot):

@@ -62,6 +62,9 @@ def followers_table(lines: list[FollowerLine]) -> Table:
     return ["account", "synced_at_utc", "followers"], rows
 
 
+STAGES_TODAY = "today"
+
+
 def stages_table(series: StageSeries) -> Table:
     headers = ["as_of_utc", *series.names, "moves_caused_by_setup_changes"]
     rows = []
@@ -70,6 +73,7 @@ def stages_table(series: StageSeries) -> Table:
         # Before the first recorded change nothing is known: empty cells, not zeros.
         cells = [counts.get(n, 0) for n in series.names] if known else [None] * len(series.names)
         rows.append([bucket.end.isoformat(timespec="seconds"), *cells, moves if known else None])
+    rows.append([STAGES_TODAY, *[series.today.get(n, 0) for n in series.names], None])  # the split now
     return headers, rows
 
 

@@ -148,7 +148,7 @@ class BucketChart(Chart):
 
     def _stack(self, layers: list[tuple[str, QColor, bool, list[int]]]) -> None:
         """Stacked bars, bottom layer first: (label, colour, estimated, heights)."""
-        positions = list(range(len(self.plot.buckets)))
+        positions = list(range(self.plot.bar_count))
         bottoms = [0] * len(positions)
         bars = 0
         for label, colour, estimated, heights in layers:
@@ -373,9 +373,7 @@ class StagesChart(BucketChart):
         if self.data is None:
             return ""
         stages = self.data.stages
-        parts = [f"{name} {number(stages.today.get(name, 0))}" for name in stages.names if name in stages.today]
-        lines = [tr("Today: {split}.").format(split=" · ".join(parts)) if parts
-                 else tr("Today: no member has a stage.")]
+        lines = [tr("The last bar is today's split, from the scores.")]
         if stages.history_start is not None and stages.history_start > self.data.scope.period.start:
             when = QLocale().toString(pg.QtCore.QDateTime.fromSecsSinceEpoch(int(stages.history_start.timestamp())),
                                       QLocale.FormatType.ShortFormat)
@@ -389,10 +387,14 @@ class StagesChart(BucketChart):
         return tr("No member held a stage in it.") if quiet else tr("No member held a stage in this range")
 
     def is_empty(self) -> bool:
-        return self.data is None or not any(self.data.stages.counts)
+        return self.data is None or not (any(self.data.stages.counts) or self.data.stages.today)
 
     def table(self) -> tables.Table:
         return tables.stages_table(self.data.stages)
+
+    def set_data(self, data: DashboardData) -> None:
+        self.plot.extra_label = tr("Today")
+        super().set_data(data)
 
     def draw(self) -> None:
         stages = self.data.stages
@@ -400,9 +402,12 @@ class StagesChart(BucketChart):
         layers = []
         for index, name in enumerate(stages.names):
             colour = QColor(stages.colours.get(name) or SERIES_COLOURS[index % len(SERIES_COLOURS)])
-            layers.append((name, colour, False, [counts.get(name, 0) for counts in stages.counts]))
+            layers.append((name, colour, False,
+                           [counts.get(name, 0) for counts in stages.counts] + [stages.today.get(name, 0)]))
         self._stack(layers)
         marker = self.palette().color(QPalette.ColorRole.Text)
+        today = len(stages.buckets)
+        self.plot.addItem(pg.InfiniteLine(pos=today - 0.5, angle=90, pen=pg.mkPen(marker)))  # the range, then now
         unknown = next((i for i, b in enumerate(stages.buckets)
                         if stages.history_start is not None and b.end > stages.history_start), 0)
         if unknown:  # before the first recorded change nothing is known: grey it out rather than show zeros
@@ -420,6 +425,12 @@ class StagesChart(BucketChart):
 
     def describe(self, index: int) -> str:
         stages = self.data.stages
+        if index == len(stages.buckets):
+            lines = [tr("Today")]
+            lines += [f"{name}: {number(stages.today[name])}" for name in stages.names if stages.today.get(name)]
+            if stages.unstaged_today:
+                lines.append(tr("Without a stage: {count}").format(count=number(stages.unstaged_today)))
+            return "\n".join(lines)
         lines = [tr("End of {when}").format(when=self._bucket_name(index))]
         lines += [f"{name}: {number(stages.counts[index].get(name, 0))}" for name in stages.names
                   if stages.counts[index].get(name)]

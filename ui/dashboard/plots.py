@@ -37,7 +37,8 @@ class BucketPlot(pg.PlotWidget):
     """A plot whose x axis is a row of time buckets (0, 1, 2…), labelled as many as fit.
 
     Emits ``hovered`` with the bucket index under the mouse (or -1) and shows
-    ``describe(index)`` as a tooltip.
+    ``describe(index)`` as a tooltip. With ``extra_label`` set, one more bar
+    follows the buckets (the stages' split today), labelled so.
     """
 
     hovered = Signal(int)
@@ -45,6 +46,7 @@ class BucketPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.buckets: list[Bucket] = []
+        self.extra_label: str | None = None
         self.describe = lambda index: ""
         item = self.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
@@ -92,10 +94,14 @@ class BucketPlot(pg.PlotWidget):
             bars.hide()
         self._set_hovered(-1)
 
+    @property
+    def bar_count(self) -> int:
+        return len(self.buckets) + (1 if self.extra_label else 0)
+
     def set_buckets(self, buckets: list[Bucket], top: float) -> None:
         self.buckets = buckets
         item = self.getPlotItem()
-        item.setXRange(-0.5, len(buckets) - 0.5, padding=0.01)
+        item.setXRange(-0.5, self.bar_count - 0.5, padding=0.01)
         item.setYRange(0, max(top, 1) * Y_HEADROOM, padding=0)
         fit_count_axis(item.getAxis("left"), top, QFontMetrics(self.font()))
         self.update_ticks()
@@ -106,15 +112,15 @@ class BucketPlot(pg.PlotWidget):
         if not self.buckets:
             return
         axis = self.getPlotItem().getAxis("bottom")
-        labels = [short_label(b.label) for b in self.buckets]
+        labels = [short_label(b.label) for b in self.buckets] + ([self.extra_label] if self.extra_label else [])
         metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
         widest = max(metrics.horizontalAdvance(t) for t in labels)
         self.getPlotItem().setContentsMargins(0, 0, widest / 2, 0)
-        per_bucket = max(1.0, self.getPlotItem().vb.width() / len(self.buckets))
+        per_bucket = max(1.0, self.getPlotItem().vb.width() / len(labels))
         step = max(1, math.ceil(widest * LABEL_SPACING / per_bucket))
-        last = len(self.buckets) - 1
+        last = len(labels) - 1
         major = [(i, labels[i]) for i in range(last, -1, -step)]
-        axis.setTicks([sorted(major), [(i, "") for i in range(len(self.buckets))]])
+        axis.setTicks([sorted(major), [(i, "") for i in range(len(labels))]])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.Leave:
@@ -127,7 +133,7 @@ class BucketPlot(pg.PlotWidget):
         index = -1
         if self.buckets and vb.sceneBoundingRect().contains(scene_pos):
             x = round(vb.mapSceneToView(scene_pos).x())
-            if 0 <= x < len(self.buckets):
+            if 0 <= x < self.bar_count:
                 index = x
         self._set_hovered(index)
         if index >= 0:
