@@ -1,8 +1,8 @@
 """The Dashboard tab: summary figures and six charts for a range and an account, exportable.
 
-The counting happens in the core (``ahoy_desktop.dashboard``) on a worker
-thread, so a large workspace never freezes the window; this module lays out,
-draws and exports.
+The counting happens in the core (``ahoy_desktop.dashboard``), in a process
+of its own, so a large workspace never freezes the window; this module lays
+out, draws and exports.
 """
 
 from __future__ import annotations
