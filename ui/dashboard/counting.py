@@ -109,12 +109,20 @@ class DashboardCounter(QObject):
             with self._answered:
                 self._unanswered.discard(message[1])
                 self._answered.notify_all()
-            self._reply.emit(message)
+            if not self._hand_over(message):
+                return
         with self._answered:
             lost, self._unanswered = self._unanswered, set()
             self._answered.notify_all()
         if lost:
-            self._reply.emit(("lost", sorted(lost)))
+            self._hand_over(("lost", sorted(lost)))
+
+    def _hand_over(self, message) -> bool:
+        try:
+            self._reply.emit(message)
+        except RuntimeError:  # the window has let go of this counter without closing it: nobody listens
+            return False
+        return True
 
     @Slot(object)
     def _on_reply(self, message) -> None:
