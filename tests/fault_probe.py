@@ -67,6 +67,7 @@ def show(window: MainWindow) -> None:
     QTimer.singleShot(60_000, QApplication.closeAllWindows)
 
 
-CrashDialog.exec = exec_
-MainWindow.show = show
-sys.exit(ui.app.run(["ahoy-desktop", "--db", workspace]))
+if __name__ == "__main__":  # the dashboard's counting process imports this file again: it must not start an app
+    CrashDialog.exec = exec_
+    MainWindow.show = show
+    sys.exit(ui.app.run(["ahoy-desktop", "--db", workspace]))

@@ -67,6 +67,7 @@ class SmokeTest(QObject):
         self.exit_code = 1
         self._painted = False
         self._members = 0
+        self._charted = False
         self._failures: list[str] = []
         self._finished = False
         FirstPaint(window).painted.connect(self._on_painted)
@@ -74,6 +75,8 @@ class SmokeTest(QObject):
         sync.progress.connect(self._on_progress)
         sync.finished.connect(self._on_sync_finished)
         sync.account_failed.connect(self._on_sync_failed)
+        window.dashboard.charts_drawn.connect(self._on_charts_drawn)
+        window.dashboard.count_failed.connect(self._on_count_failed)
         QTimer.singleShot(timeout_ms, self._on_timeout)
         self._check_platform()
         self._check_icon()
@@ -124,13 +127,26 @@ class SmokeTest(QObject):
                 self._fail("the sample sync finished without storing a member")
         self._maybe_finish()
 
+    @Slot()
+    def _on_charts_drawn(self) -> None:
+        """The dashboard counts in a process started from this one: the bundle must be able to start it."""
+        data = self.window.dashboard.data
+        if self._members and data is not None and data.activity.total > 0 and not self._charted:
+            self._charted = True
+            self._report(f"dashboard counted in its own process: {data.activity.total} activities charted")
+            self._maybe_finish()
+
+    @Slot(str)
+    def _on_count_failed(self, message: str) -> None:
+        self._fail(f"the dashboard could not be counted: {message}")
+
     @Slot(int, str)
     def _on_sync_failed(self, _account_id: int, message: str) -> None:
         self._fail(f"the sample sync failed: {message}")
 
     @Slot()
     def _on_timeout(self) -> None:
-        self._fail(f"no painted window and synced members within {SMOKE_TIMEOUT_MS // 1000} s")
+        self._fail(f"no painted window, synced members and a drawn dashboard within {SMOKE_TIMEOUT_MS // 1000} s")
 
     def _count_members(self) -> None:
         from ahoy_desktop.queries import workspace_totals
@@ -151,7 +167,7 @@ class SmokeTest(QObject):
         self._finish()
 
     def _maybe_finish(self) -> None:
-        if self._painted and self._members and not self._failures:
+        if self._painted and self._members and self._charted and not self._failures:
             self.exit_code = 0
             self._report("passed")
             self._finish()

@@ -116,6 +116,7 @@ class DashboardTab(QWidget):
 
     sample_requested = Signal()
     charts_drawn = Signal()  # every chart shows the data that came last
+    count_failed = Signal(str)  # the counting process could not answer: why
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -389,6 +390,7 @@ class DashboardTab(QWidget):
 
     @Slot(str)
     def _show_failure(self, message: str) -> None:
+        self.count_failed.emit(message)
         self.status.setText(self.tr("The dashboard could not be counted: {message}").format(message=message))
         if self._after_data:
             self._after_data.clear()
