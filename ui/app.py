@@ -72,6 +72,7 @@ def run(argv: list[str]) -> int:
     clock = Clock(parse_iso(args.now)) if args.now else Clock()
 
     import qasync
+    from PySide6.QtCore import QLoggingCategory
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -89,6 +90,8 @@ def run(argv: list[str]) -> int:
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APPLICATION)
     QApplication.setDesktopFileName(APP_ID)
+    # A font without shaping tables for one script (Arabic names, say) is drawn by fallback: not worth a warning.
+    QLoggingCategory.setFilterRules("qt.text.font.db.warning=false")
     app = QApplication(argv[:1])
     app.setWindowIcon(QIcon(str(app_icon_path())))
     _set_up_logging()

@@ -117,6 +117,7 @@ class SmokeTest(QObject):
     def _on_progress(self, progress) -> None:
         if progress.members_added > 0 and not self._members:
             self._count_members()
+            self.window.dashboard.refresh()  # chart what is there already: no need to wait for the whole sync
             self._maybe_finish()
 
     @Slot(object)
