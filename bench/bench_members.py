@@ -23,7 +23,10 @@
    included), as a ratio to the same measure with the tab idle (target: at
    most 3). The figure is the median of three interleaved rounds, each
    round's shown too. Also from the last key of each word to its rows on
-   screen, with the search box's pause shown apart.
+   screen, with the search box's pause shown apart. And Page Down held
+   through a bare QTableView of the same size, columns and row height with
+   one constant text in every cell: Qt's own cost of painting each page, the
+   floor under the tab's figure.
 
 ``--db PATH`` keeps the built workspace there and reuses it on the next run
 (building takes about a minute).
@@ -44,9 +47,20 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QPoint, QPointF, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QAbstractTableModel,
+    QElapsedTimer,
+    QEvent,
+    QEventLoop,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QKeyEvent, QWheelEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+from PySide6.QtWidgets import QApplication, QHeaderView, QTableView  # noqa: E402
 
 from ahoy_desktop.clock import Clock  # noqa: E402
 from ahoy_desktop.db import close_db, init_db  # noqa: E402
@@ -226,13 +240,51 @@ def page_through(app: QApplication, tab: MembersTab, seconds: float) -> None:
     The list has the keyboard already, its first member chosen (the profile
     that shows is read before the timing starts).
     """
+    page_view(app, tab.table, seconds)
 
+
+def page_view(app: QApplication, view: QTableView, seconds: float) -> None:
     def page():  # a held key repeats as presses marked auto-repeat, each with its release
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(tab.table, QKeyEvent(kind, Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier,
-                                                        "", True))
+            QApplication.sendEvent(view, QKeyEvent(kind, Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier,
+                                                   "", True))
 
     _every(app, 30, page, seconds)
+
+
+class ConstantTexts(QAbstractTableModel):
+    """Qt's own cost of painting a page of text: every cell the same short text, answered at once."""
+
+    def __init__(self, columns: int):
+        super().__init__()
+        self.columns = columns
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else 100_000
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self.columns
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        return "Member 12345" if role == Qt.ItemDataRole.DisplayRole else None
+
+
+def bare_view_like(table: QTableView) -> QTableView:
+    """A plain QTableView as big as the tab's list, with its visible columns' widths and its row height."""
+    header = table.horizontalHeader()
+    widths = [header.sectionSize(header.logicalIndex(v)) for v in range(header.count())
+              if not header.isSectionHidden(header.logicalIndex(v))]
+    view = QTableView()
+    view.setModel(ConstantTexts(len(widths)))
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
+    view.setAlternatingRowColors(table.alternatingRowColors())
+    view.setSelectionBehavior(table.selectionBehavior())
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+    view.resize(table.size())
+    return view
 
 
 def type_word(app: QApplication, tab: MembersTab, word: str, key_ms: int = 110) -> tuple[float, float]:
@@ -313,6 +365,17 @@ def responsiveness(app: QApplication, path: Path, tmp: str) -> None:
                 took.setdefault(word, []).append(type_word(app, tab, word))
                 run_loop(app, 0.5)
         found.setdefault("typing", []).append(gaps.longest)
+    floor = bare_view_like(tab.table)
+    floor.show()
+    for _ in range(ROUNDS):
+        floor.scrollToTop()
+        floor.setFocus()
+        floor.selectRow(0)
+        run_loop(app, 0.5)
+        with gaps:
+            page_view(app, floor, 4)
+        found.setdefault("Page Down, bare QTableView", []).append(gaps.longest)
+    floor.close()
     for word in TYPED:
         paused = statistics.median(p for p, _ in took[word])
         shown = statistics.median(r for _, r in took[word])
@@ -326,7 +389,11 @@ def responsiveness(app: QApplication, path: Path, tmp: str) -> None:
         if label in loaded:
             rows = min(loaded[label])
             line += f", at least {rows:,} rows ({rows // WINDOW_ROWS} windows) read on the way"
-        if label != "idle":
+        if label == "Page Down, bare QTableView":
+            tab_paging = statistics.median(found["scrolling, Page Down"])
+            line += (f", ratio {statistics.median(values) / max(idle, 1):.2f}: Qt's own painting of each page, "
+                     f"the floor (the tab's Page Down is {tab_paging / max(statistics.median(values), 1):.2f} of it)")
+        elif label != "idle":
             line += f", ratio {statistics.median(values) / max(idle, 1):.2f} (target <= 3)"
         print(line)
     tab.close()
